@@ -1,0 +1,88 @@
+package io.gevent4j.loop;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * Turns the {@code -errno} results of natives into exceptions (natives never throw).
+ * Where users expect a JDK type ({@code ECONNREFUSED} is a {@link ConnectException},
+ * {@code EBADF} a {@link ClosedChannelException}, {@code ETIMEDOUT} a
+ * {@link SocketTimeoutException}), that type is thrown with the {@link NativeIoException}
+ * as its cause.
+ */
+public final class Errors {
+  private Errors() {}
+
+  /** The errno's symbolic name, e.g. {@code "EAGAIN"}, or {@code "errno N"} when unknown. */
+  public static String name(int errno) {
+    Native.ensureAvailable();
+    String name = Native.errnoName(errno);
+    return name != null ? name : "errno " + errno;
+  }
+
+  /** {@code "ENOENT (No such file or directory)"}. */
+  static String describe(int errno) {
+    try {
+      Native.ensureAvailable();
+      String name = Native.errnoName(errno);
+      return (name != null ? name : "errno " + errno) + " (" + Native.strerror(errno) + ")";
+    } catch (LinkageError | RuntimeException e) {
+      return "errno " + errno;
+    }
+  }
+
+  /**
+   * The exception for a failed call.
+   *
+   * @param result the negative result of a native ({@code -errno})
+   * @param call the system call's name
+   */
+  public static IOException newIoException(int result, String call) {
+    int errno = -result;
+    NativeIoException cause = new NativeIoException(errno, call);
+    IOException mapped;
+    if (errno == Native.ECONNREFUSED) {
+      mapped = new ConnectException(cause.getMessage());
+    } else if (errno == Native.ETIMEDOUT) {
+      mapped = new SocketTimeoutException(cause.getMessage());
+    } else if (errno == Native.EBADF) {
+      mapped = new ClosedChannelException();
+    } else if (errno == Native.EHOSTUNREACH || errno == Native.ENETUNREACH) {
+      mapped = new NoRouteToHostException(cause.getMessage());
+    } else {
+      return cause;
+    }
+    mapped.initCause(cause);
+    return mapped;
+  }
+
+  /** Returns {@code result} when it is not negative, else throws {@link #newIoException}. */
+  public static int check(int result, String call) throws IOException {
+    if (result < 0) throw newIoException(result, call);
+    return result;
+  }
+
+  /** Returns {@code result} when it is not negative, else throws {@link #newIoException}. */
+  public static long check(long result, String call) throws IOException {
+    if (result < 0) throw newIoException((int) result, call);
+    return result;
+  }
+
+  /**
+   * For loop and watcher calls whose failures are programming errors or resource limits
+   * rather than I/O: an unchecked exception that still carries the {@link NativeIoException}.
+   */
+  static int checkUnchecked(int result, String call) {
+    if (result >= 0) return result;
+    int errno = -result;
+    NativeIoException cause = new NativeIoException(errno, call);
+    if (errno == Native.ENOTSUP) throw new UnsupportedOperationException(cause.getMessage(), cause);
+    if (errno == Native.EINVAL) throw new IllegalArgumentException(cause.getMessage(), cause);
+    if (errno == Native.EBUSY) throw new IllegalStateException(cause.getMessage(), cause);
+    if (errno == Native.ENOMEM) throw new OutOfMemoryError(cause.getMessage());
+    throw new java.io.UncheckedIOException(cause);
+  }
+}

@@ -1,0 +1,53 @@
+package io.gevent4j.loop;
+
+/** Watches a file descriptor for {@link #READ} and/or {@link #WRITE} (gevent's {@code loop.io}). */
+public final class IoWatcher extends Watcher {
+  private int fd;
+  private int events;
+
+  IoWatcher(NativeLoop loop, int fd, int events) {
+    super(loop, Native.KIND_IO);
+    set(fd, events);
+  }
+
+  /** The watched descriptor. */
+  public int fd() {
+    return fd;
+  }
+
+  /** The watched events. */
+  public int events() {
+    return events;
+  }
+
+  /**
+   * Changes the descriptor and events, also while active (gevent's {@code io.events = ...}).
+   *
+   * @throws IllegalArgumentException for a negative fd or events other than READ|WRITE
+   */
+  public void set(int fd, int events) {
+    loop.checkUsable();
+    checkOpen();
+    if (fd < 0) throw new IllegalArgumentException("negative file descriptor: " + fd);
+    if (events == 0 || (events & ~(READ | WRITE)) != 0) {
+      throw new IllegalArgumentException("io events must be READ, WRITE or both, not " + events);
+    }
+    int rc = NativeLoop.ioSet(pointer, fd, events);
+    this.fd = fd;
+    this.events = events;
+    if (rc < 0) {
+      active = false;
+      Errors.checkUnchecked(loop.translate(rc, this), describe() + " set");
+    }
+  }
+
+  /** Changes the events, also while active. */
+  public void setEvents(int events) {
+    set(fd, events);
+  }
+
+  @Override
+  String describe() {
+    return "IoWatcher(fd " + fd + ")";
+  }
+}

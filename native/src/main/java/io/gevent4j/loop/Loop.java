@@ -1,0 +1,132 @@
+package io.gevent4j.loop;
+
+import java.nio.file.Path;
+import java.util.function.Predicate;
+
+/**
+ * An event loop over libev or libuv: gevent's {@code gevent.libev.corecext.loop} /
+ * {@code gevent.libuv.loop.loop}.
+ *
+ * <p>A loop belongs to the thread that created it (and to any thread its
+ * {@linkplain #setOwner owner check} accepts): every method but {@link AsyncWatcher#send()}
+ * throws {@link IllegalStateException} from another thread. Fired watchers are collected by
+ * the native loop into an event batch and dispatched in Java after it returns, in the order
+ * they fired: one JNI crossing per iteration, no call from C into Java.
+ *
+ * <p>A closed loop throws {@link IllegalStateException} from every method but
+ * {@link #close()} and {@link #isClosed()}.
+ */
+public interface Loop extends AutoCloseable {
+
+  /** A loop of the {@linkplain Backend#configured() configured} backend. */
+  static Loop create() {
+    return create(Backend.configured());
+  }
+
+  /**
+   * A loop of the given backend.
+   *
+   * @throws UnsatisfiedLinkError when the native library cannot be loaded
+   */
+  static Loop create(Backend backend) {
+    return new NativeLoop(backend);
+  }
+
+  /** The library and its I/O method, e.g. {@code "libev:epoll"} or {@code "libuv:epoll"}. */
+  String backend();
+
+  /** Which library this loop runs on. */
+  Backend backendKind();
+
+  /** The loop's cached time in seconds (monotonic; gevent's {@code loop.now()}). */
+  double now();
+
+  /** Refreshes {@link #now()} from the clock (gevent's {@code loop.update_now()}). */
+  void updateNow();
+
+  /**
+   * Runs the loop and dispatches the watchers that fire.
+   *
+   * @return the number of callbacks dispatched
+   */
+  int run(RunMode mode);
+
+  /** Makes the current {@link #run} return after the batch being dispatched (gevent's {@code loop.break_()}). */
+  void breakLoop();
+
+  /** libev's pending count: watchers with events not yet collected (always 0 on libuv). */
+  int pendingCount();
+
+  /** Active watchers. */
+  int activeCount();
+
+  /** Active watchers that keep the loop alive (not {@linkplain Watcher#setRef unref'd}). */
+  int referencedCount();
+
+  /**
+   * Queues {@code watcher}'s callback with {@code revents} for the next dispatch, as if it
+   * had fired (libev's {@code ev_feed_event}).
+   *
+   * @throws IllegalArgumentException when the watcher belongs to another loop
+   */
+  void feed(Watcher watcher, int revents);
+
+  /**
+   * Lets threads other than the creator use the loop: the hub admits its greenlets (virtual
+   * threads that run on the hub's thread). The creating thread is always admitted.
+   */
+  void setOwner(Predicate<Thread> mayUse);
+
+  /** Stops and frees every watcher, then the loop. Idempotent. */
+  @Override
+  void close();
+
+  /** True after {@link #close()}. */
+  boolean isClosed();
+
+  /** An io watcher on {@code fd} for {@link Watcher#READ} and/or {@link Watcher#WRITE}. */
+  IoWatcher io(int fd, int events);
+
+  /** A timer firing after {@code after} seconds, then every {@code repeat} seconds when positive. */
+  TimerWatcher timer(double after, double repeat);
+
+  /**
+   * A signal watcher. Signals the JVM itself relies on (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+   * SIGQUIT, SIGUSR2, SIGPIPE, SIGXFSZ) and SIGKILL/SIGSTOP are refused. A signal is watched
+   * by one loop at a time; the handler in place before is restored when the last watcher of
+   * the signal stops.
+   */
+  SignalWatcher signal(int signum);
+
+  /** An async watcher: {@link AsyncWatcher#send()} from any thread wakes this loop. */
+  AsyncWatcher async();
+
+  /**
+   * A child watcher for {@code pid}, a child of this process that the JDK did not start
+   * (it reaps its own). It reaps exactly that pid, never {@code waitpid(-1)}.
+   */
+  ChildWatcher child(int pid);
+
+  /** An idle watcher: fires when the loop has nothing else to do. */
+  IdleWatcher idle();
+
+  /** A prepare watcher: fires before each poll. */
+  PrepareWatcher prepare();
+
+  /** A check watcher: fires after each poll. */
+  CheckWatcher check();
+
+  /**
+   * A stat watcher: fires when the attributes of {@code path} change (it need not exist).
+   *
+   * @param interval seconds between checks; 0 lets the backend choose
+   */
+  StatWatcher stat(Path path, double interval);
+
+  /**
+   * A fork watcher (libev only).
+   *
+   * @throws UnsupportedOperationException on libuv, which has none
+   */
+  ForkWatcher fork();
+}

@@ -1,0 +1,406 @@
+package io.gevent4j.loop;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * The {@link Loop} over libgevent4j.so; peer of {@code g4j_native_loop.c}.
+ *
+ * <p>Watchers are numbered; the native loop reports fired watchers by number in the event
+ * batch (a direct buffer over C memory), and {@link #run} dispatches them. A number freed
+ * while a batch is dispatched is reused only after the next native run, so a stale event can
+ * never reach a new watcher.
+ */
+final class NativeLoop implements Loop {
+  private static final int[] JVM_SIGNALS = {
+    Native.SIGSEGV, Native.SIGBUS, Native.SIGFPE, Native.SIGILL, Native.SIGQUIT, Native.SIGUSR2,
+    Native.SIGPIPE, Native.SIGXFSZ, Native.SIGKILL, Native.SIGSTOP,
+  };
+
+  private final Backend backendKind;
+  private final String backendName;
+  private final Thread creator;
+  private volatile Predicate<Thread> owner = t -> false;
+  private long pointer;
+  private ByteBuffer events;
+  private int eventsCapacity;
+  private Watcher[] watchers = new Watcher[64];
+  private int nextId;
+  private final ArrayDeque<Integer> freeIds = new ArrayDeque<>();
+  private final ArrayDeque<Integer> freedThisBatch = new ArrayDeque<>();
+  private final ArrayDeque<long[]> fed = new ArrayDeque<>();
+  private boolean breakRequested;
+  private boolean dispatching;
+  private boolean closeRequested;
+  /** Counts native runs; a watcher stopped during batch N skips the rest of batch N. */
+  long batch;
+
+  NativeLoop(Backend backend) {
+    Native.ensureAvailable();
+    this.backendKind = backend;
+    long p = loopNew(backend.ordinal());
+    if (p < 0) throw new IllegalStateException("cannot create a " + backend.id() + " loop", new NativeIoException((int) -p, "loop_new"));
+    this.pointer = p;
+    this.creator = Thread.currentThread();
+    this.backendName = loopBackendName(p);
+    refreshEvents();
+  }
+
+  private void refreshEvents() {
+    events = loopEvents(pointer).order(ByteOrder.nativeOrder());
+    eventsCapacity = events.capacity() / 8;
+  }
+
+  // ---- threads and state --------------------------------------------------------------
+
+  @Override
+  public void setOwner(Predicate<Thread> mayUse) {
+    checkThread();
+    owner = Objects.requireNonNull(mayUse, "mayUse");
+  }
+
+  void checkThread() {
+    Thread t = Thread.currentThread();
+    if (t != creator && !owner.test(t)) {
+      throw new IllegalStateException("this " + backendName + " loop belongs to thread '" + creator.getName()
+          + "', not to '" + t.getName() + "' (only AsyncWatcher.send() may be called from any thread)");
+    }
+  }
+
+  void checkUsable() {
+    checkThread();
+    if (pointer == 0) throw new IllegalStateException("the " + backendName + " loop is closed");
+  }
+
+  @Override
+  public boolean isClosed() {
+    return pointer == 0;
+  }
+
+  // ---- the loop -----------------------------------------------------------------------
+
+  @Override
+  public String backend() {
+    return backendName;
+  }
+
+  @Override
+  public Backend backendKind() {
+    return backendKind;
+  }
+
+  @Override
+  public double now() {
+    checkUsable();
+    return loopNow(pointer);
+  }
+
+  @Override
+  public void updateNow() {
+    checkUsable();
+    loopUpdateNow(pointer);
+  }
+
+  @Override
+  public int pendingCount() {
+    checkUsable();
+    return loopPendingCount(pointer);
+  }
+
+  @Override
+  public int activeCount() {
+    checkUsable();
+    return loopActiveCount(pointer);
+  }
+
+  @Override
+  public int referencedCount() {
+    checkUsable();
+    return loopReferencedCount(pointer);
+  }
+
+  @Override
+  public void breakLoop() {
+    checkUsable();
+    breakRequested = true;
+    loopBreak(pointer);
+  }
+
+  @Override
+  public int run(RunMode mode) {
+    checkUsable();
+    if (dispatching) throw new IllegalStateException("run() called from a watcher callback of the same loop");
+    breakRequested = false;
+    int dispatched = 0;
+    try {
+      do {
+        // A queued feed must not wait behind a blocking poll.
+        int nativeMode = mode == RunMode.NOWAIT || !fed.isEmpty() ? Native.RUN_NOWAIT : Native.RUN_ONCE;
+        dispatched += runOnce(nativeMode);
+      } while (mode == RunMode.DEFAULT && !breakRequested && !closeRequested
+          && (loopReferencedCount(pointer) > 0 || !fed.isEmpty()));
+    } finally {
+      if (closeRequested) close();
+    }
+    return dispatched;
+  }
+
+  private int runOnce(int nativeMode) {
+    while (!freedThisBatch.isEmpty()) freeIds.add(freedThisBatch.poll());
+    batch++;
+    int count = loopRun(pointer, nativeMode);
+    if (count < 0) {
+      Errors.checkUnchecked(count, "loop run");
+    }
+    if (count > eventsCapacity) refreshEvents();
+    dispatching = true;
+    Throwable failure = null;
+    int dispatched = 0;
+    try {
+      ByteBuffer batchEvents = events;
+      for (int i = 0; i < count; i++) {
+        int id = batchEvents.getInt(8 * i);
+        int revents = batchEvents.getInt(8 * i + 4);
+        failure = dispatch(id, revents, failure);
+        dispatched++;
+      }
+      for (int i = fed.size(); i > 0 && pointer != 0; i--) {
+        long[] event = fed.poll();
+        failure = dispatch((int) event[0], (int) event[1], failure);
+        dispatched++;
+      }
+    } finally {
+      dispatching = false;
+    }
+    if (failure instanceof RuntimeException e) throw e;
+    if (failure instanceof Error e) throw e;
+    return dispatched;
+  }
+
+  /** Runs one callback; a failure is kept and the batch goes on, the first one is rethrown after. */
+  private Throwable dispatch(int id, int revents, Throwable failure) {
+    Watcher w = id >= 0 && id < watchers.length ? watchers[id] : null;
+    if (w == null || w.pointer == 0 || w.stoppedInBatch == batch || w.callback == null) return failure;
+    w.fired(revents);
+    try {
+      w.callback.fired(revents);
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError vme && !(t instanceof OutOfMemoryError)) throw vme;
+      if (failure == null) return t;
+      failure.addSuppressed(t);
+    }
+    return failure;
+  }
+
+  @Override
+  public void feed(Watcher watcher, int revents) {
+    checkUsable();
+    if (watcher.loop != this) throw new IllegalArgumentException(watcher + " belongs to another loop");
+    watcher.checkOpen();
+    fed.add(new long[] {watcher.id, revents});
+  }
+
+  @Override
+  public void close() {
+    if (pointer == 0) return;
+    checkThread();
+    if (dispatching) {
+      // Freed memory must not be touched by the batch being dispatched: close after it.
+      closeRequested = true;
+      breakRequested = true;
+      return;
+    }
+    for (Watcher w : watchers) {
+      if (w == null) continue;
+      if (w instanceof AsyncWatcher a) a.lockForFree();
+      w.pointer = 0;
+      w.active = false;
+      if (w instanceof AsyncWatcher a) a.unlockAfterFree();
+    }
+    Arrays.fill(watchers, null);
+    fed.clear();
+    long p = pointer;
+    pointer = 0;
+    loopDestroy(p);
+  }
+
+  // ---- watcher bookkeeping ------------------------------------------------------------
+
+  int register(Watcher w) {
+    checkUsable();
+    Integer free = freeIds.poll();
+    int id = free != null ? free : nextId++;
+    if (id >= watchers.length) watchers = Arrays.copyOf(watchers, watchers.length * 2);
+    watchers[id] = w;
+    return id;
+  }
+
+  void unregister(int id) {
+    watchers[id] = null;
+    freedThisBatch.add(id);
+  }
+
+  long nativeWatcher(int kind, int id, Watcher w) {
+    long p = watcherNew(pointer, kind, id);
+    if (p < 0) {
+      int errno = (int) -p;
+      if (errno == Native.ENOTSUP) {
+        throw new UnsupportedOperationException(backendKind.id() + " has no " + w.getClass().getSimpleName()
+            + " (" + new NativeIoException(errno, "watcher init").getMessage() + ")");
+      }
+      Errors.checkUnchecked((int) p, "watcher init");
+    }
+    return p;
+  }
+
+  void closeWatcher(Watcher w) {
+    if (pointer == 0) {
+      w.pointer = 0;
+      return;
+    }
+    if (w instanceof AsyncWatcher a) a.lockForFree();
+    try {
+      long p = w.pointer;
+      w.pointer = 0;
+      if (w.active) w.stoppedInBatch = batch;
+      w.active = false;
+      watcherFree(p);
+    } finally {
+      if (w instanceof AsyncWatcher a) a.unlockAfterFree();
+    }
+    unregister(w.id);
+  }
+
+  /** Makes start failures say what went wrong in the watcher's own terms. */
+  int translate(int rc, Watcher w) {
+    if (rc >= 0) return rc;
+    int errno = -rc;
+    String message = null;
+    if (errno == Native.EBADF) message = w.describe() + ": not an open file descriptor";
+    else if (errno == Native.ECHILD) message = w.describe() + ": not a child of this process, or already reaped";
+    else if (errno == Native.ESRCH) message = w.describe() + ": no such process";
+    else if (errno == Native.EBUSY && w instanceof SignalWatcher s) {
+      throw new IllegalStateException("signal " + s.signum() + " is already watched by another loop");
+    } else if (errno == Native.EPERM) message = w.describe() + ": the descriptor cannot be polled";
+    if (message != null) throw new IllegalArgumentException(message, new NativeIoException(errno, "watcher start"));
+    return rc;
+  }
+
+  // ---- factories ----------------------------------------------------------------------
+
+  @Override
+  public IoWatcher io(int fd, int events) {
+    checkUsable();
+    if (fd < 0) throw new IllegalArgumentException("negative file descriptor: " + fd);
+    if (events == 0 || (events & ~(Watcher.READ | Watcher.WRITE)) != 0) {
+      throw new IllegalArgumentException("io events must be READ, WRITE or both, not " + events);
+    }
+    return new IoWatcher(this, fd, events);
+  }
+
+  @Override
+  public TimerWatcher timer(double after, double repeat) {
+    checkUsable();
+    if (!(after >= 0) || Double.isInfinite(after)) throw new IllegalArgumentException("timer after must be >= 0 and finite: " + after);
+    if (!(repeat >= 0) || Double.isInfinite(repeat)) throw new IllegalArgumentException("timer repeat must be >= 0 and finite: " + repeat);
+    return new TimerWatcher(this, after, repeat);
+  }
+
+  @Override
+  public SignalWatcher signal(int signum) {
+    checkUsable();
+    if (signum <= 0 || signum >= Native.NSIG) throw new IllegalArgumentException("no such signal: " + signum);
+    for (int s : JVM_SIGNALS) {
+      if (s == signum) {
+        throw new IllegalArgumentException("signal " + signum + " (" + Signals.name(signum)
+            + ") is the JVM's own or cannot be caught; watch another one");
+      }
+    }
+    return new SignalWatcher(this, signum);
+  }
+
+  @Override
+  public AsyncWatcher async() {
+    checkUsable();
+    return new AsyncWatcher(this);
+  }
+
+  @Override
+  public ChildWatcher child(int pid) {
+    checkUsable();
+    if (pid <= 0) throw new IllegalArgumentException("a child watcher needs a positive pid, not " + pid);
+    return new ChildWatcher(this, pid);
+  }
+
+  @Override
+  public IdleWatcher idle() {
+    checkUsable();
+    return new IdleWatcher(this);
+  }
+
+  @Override
+  public PrepareWatcher prepare() {
+    checkUsable();
+    return new PrepareWatcher(this);
+  }
+
+  @Override
+  public CheckWatcher check() {
+    checkUsable();
+    return new CheckWatcher(this);
+  }
+
+  @Override
+  public StatWatcher stat(Path path, double interval) {
+    checkUsable();
+    Objects.requireNonNull(path, "path");
+    if (!(interval >= 0) || Double.isInfinite(interval)) {
+      throw new IllegalArgumentException("stat interval must be >= 0 and finite: " + interval);
+    }
+    return new StatWatcher(this, path, interval);
+  }
+
+  @Override
+  public ForkWatcher fork() {
+    checkUsable();
+    return new ForkWatcher(this);
+  }
+
+  @Override
+  public String toString() {
+    return "Loop(" + backendName + (pointer == 0 ? ", closed)" : ")");
+  }
+
+  // ---- natives (g4j_native_loop.c) ----------------------------------------------------
+
+  static native long loopNew(int backend);
+  static native void loopDestroy(long loop);
+  static native int loopRun(long loop, int mode);
+  static native ByteBuffer loopEvents(long loop);
+  static native double loopNow(long loop);
+  static native void loopUpdateNow(long loop);
+  static native void loopBreak(long loop);
+  static native int loopPendingCount(long loop);
+  static native int loopActiveCount(long loop);
+  static native int loopReferencedCount(long loop);
+  static native String loopBackendName(long loop);
+  static native long watcherNew(long loop, int kind, int id);
+  static native int watcherStart(long watcher);
+  static native void watcherStop(long watcher);
+  static native void watcherFree(long watcher);
+  static native boolean watcherActive(long watcher);
+  static native void watcherRef(long watcher, boolean ref);
+  static native int ioSet(long watcher, int fd, int events);
+  static native int timerSet(long watcher, double after, double repeat);
+  static native int timerAgain(long watcher);
+  static native int signalSet(long watcher, int signum);
+  static native int childSet(long watcher, int pid);
+  static native int childStatus(long watcher);
+  static native int statSet(long watcher, byte[] path, double interval);
+  static native int asyncSend(long watcher);
+}

@@ -1,0 +1,22 @@
+package io.gevent4j.loop;
+
+/** Fires when the process receives a signal (gevent's {@code loop.signal}). */
+public final class SignalWatcher extends Watcher {
+  private final int signum;
+
+  SignalWatcher(NativeLoop loop, int signum) {
+    super(loop, Native.KIND_SIGNAL);
+    this.signum = signum;
+    Errors.checkUnchecked(NativeLoop.signalSet(pointer, signum), "signal set");
+  }
+
+  /** The signal number. */
+  public int signum() {
+    return signum;
+  }
+
+  @Override
+  String describe() {
+    return "SignalWatcher(" + signum + ")";
+  }
+}

@@ -1,0 +1,132 @@
+package io.gevent4j.loop;
+
+/**
+ * A watcher of a {@link Loop}: gevent's loop watchers ({@code loop.io()}, {@code loop.timer()},
+ * ...), created by the loop's factory methods.
+ *
+ * <p>{@link #start(Callback)} arms it; the callback runs on the loop's thread during
+ * {@link Loop#run}, with the events that fired. A watcher stopped while a batch is being
+ * dispatched gets no more callbacks from that batch. A closed watcher throws
+ * {@link IllegalStateException} from every method but {@link #close()}; closing the loop
+ * closes its watchers.
+ */
+public abstract sealed class Watcher implements AutoCloseable
+    permits IoWatcher, TimerWatcher, SignalWatcher, AsyncWatcher, ChildWatcher, IdleWatcher,
+        PrepareWatcher, CheckWatcher, StatWatcher, ForkWatcher {
+
+  /** An io watcher's readable event. */
+  public static final int READ = Native.EV_READ;
+  /** An io watcher's writable event. */
+  public static final int WRITE = Native.EV_WRITE;
+  /** Added to the events when the watcher failed (a bad fd): it has been stopped. */
+  public static final int ERROR = Native.EV_ERROR;
+
+  /** What runs when a watcher fires. */
+  @FunctionalInterface
+  public interface Callback {
+    /**
+     * @param revents the events that fired (for io: {@link #READ}, {@link #WRITE},
+     *     {@link #ERROR}); for the other kinds their own bit
+     */
+    void fired(int revents);
+  }
+
+  final NativeLoop loop;
+  final int id;
+  long pointer;
+  Callback callback;
+  boolean active;
+  boolean referenced = true;
+  long stoppedInBatch = -1;
+
+  Watcher(NativeLoop loop, int kind) {
+    this.loop = loop;
+    this.id = loop.register(this);
+    try {
+      this.pointer = loop.nativeWatcher(kind, id, this);
+    } catch (RuntimeException | Error e) {
+      loop.unregister(id);
+      throw e;
+    }
+  }
+
+  /** The loop this watcher belongs to. */
+  public Loop loop() {
+    return loop;
+  }
+
+  /**
+   * Arms the watcher; a running watcher just takes the new callback.
+   *
+   * @throws IllegalArgumentException when its parameters are bad (a closed fd, a pid that
+   *     is not our child)
+   */
+  public void start(Callback callback) {
+    if (callback == null) throw new NullPointerException("callback");
+    loop.checkUsable();
+    checkOpen();
+    this.callback = callback;
+    if (active) return;
+    Errors.checkUnchecked(loop.translate(NativeLoop.watcherStart(pointer), this), describe() + " start");
+    active = true;
+  }
+
+  /** Disarms the watcher; pending callbacks of the batch being dispatched are dropped. Idempotent. */
+  public void stop() {
+    loop.checkThread();
+    if (pointer == 0 || !active) return;
+    NativeLoop.watcherStop(pointer);
+    active = false;
+    stoppedInBatch = loop.batch;
+  }
+
+  /** True while armed (gevent's {@code watcher.active}). */
+  public boolean isActive() {
+    return active;
+  }
+
+  /** False when the watcher does not keep its loop alive (gevent's {@code watcher.ref}). */
+  public boolean isRef() {
+    return referenced;
+  }
+
+  /** Whether this watcher keeps its loop alive while active (gevent's {@code watcher.ref = ...}). */
+  public void setRef(boolean ref) {
+    loop.checkUsable();
+    checkOpen();
+    if (ref == referenced) return;
+    NativeLoop.watcherRef(pointer, ref);
+    referenced = ref;
+  }
+
+  /** Stops and frees the watcher. Idempotent; also allowed after the loop closed. */
+  @Override
+  public void close() {
+    if (pointer == 0) return;
+    loop.checkThread();
+    loop.closeWatcher(this);
+  }
+
+  /** True after {@link #close()} (or after its loop closed). */
+  public boolean isClosed() {
+    return pointer == 0;
+  }
+
+  final void checkOpen() {
+    if (pointer == 0) throw new IllegalStateException(describe() + " is closed");
+  }
+
+  /** Called by the loop before the callback when the watcher fired: one-shot kinds stop here. */
+  void fired(int revents) {
+    if ((revents & ERROR) != 0) active = false;
+  }
+
+  String describe() {
+    return getClass().getSimpleName();
+  }
+
+  @Override
+  public String toString() {
+    return describe() + (pointer == 0 ? " closed" : active ? " active" : " stopped") + (referenced ? "" : " unref");
+  }
+}
