@@ -168,7 +168,7 @@ int g4j_watcher_new(g4j_loop *loop, int kind, int32_t id, g4j_watcher **out) {
   w->kind = kind;
   w->id = id;
   w->referenced = 1;
-  w->u.io.fd = -1;
+  if (kind == G4J_IO) w->u.io.fd = -1; /* u is a union: only for io */
   if (kind == G4J_CHILD) {
     w->u.child.pidfd = -1;
   } else {

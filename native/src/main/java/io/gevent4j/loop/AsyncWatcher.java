@@ -11,7 +11,7 @@ public final class AsyncWatcher extends Watcher {
   private final ReentrantReadWriteLock lifetime = new ReentrantReadWriteLock();
 
   AsyncWatcher(NativeLoop loop) {
-    super(loop, Native.KIND_ASYNC);
+    super(loop, Constants.KIND_ASYNC);
   }
 
   /**

@@ -10,7 +10,7 @@ public final class ChildWatcher extends Watcher {
   private int status = -1;
 
   ChildWatcher(NativeLoop loop, int pid) {
-    super(loop, Native.KIND_CHILD);
+    super(loop, Constants.KIND_CHILD);
     this.pid = pid;
     Errors.checkUnchecked(NativeLoop.childSet(pointer, pid), "child set");
   }

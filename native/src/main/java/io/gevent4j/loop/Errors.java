@@ -44,13 +44,13 @@ public final class Errors {
     int errno = -result;
     NativeIoException cause = new NativeIoException(errno, call);
     IOException mapped;
-    if (errno == Native.ECONNREFUSED) {
+    if (errno == Constants.ECONNREFUSED) {
       mapped = new ConnectException(cause.getMessage());
-    } else if (errno == Native.ETIMEDOUT) {
+    } else if (errno == Constants.ETIMEDOUT) {
       mapped = new SocketTimeoutException(cause.getMessage());
-    } else if (errno == Native.EBADF) {
+    } else if (errno == Constants.EBADF) {
       mapped = new ClosedChannelException();
-    } else if (errno == Native.EHOSTUNREACH || errno == Native.ENETUNREACH) {
+    } else if (errno == Constants.EHOSTUNREACH || errno == Constants.ENETUNREACH) {
       mapped = new NoRouteToHostException(cause.getMessage());
     } else {
       return cause;
@@ -79,10 +79,10 @@ public final class Errors {
     if (result >= 0) return result;
     int errno = -result;
     NativeIoException cause = new NativeIoException(errno, call);
-    if (errno == Native.ENOTSUP) throw new UnsupportedOperationException(cause.getMessage(), cause);
-    if (errno == Native.EINVAL) throw new IllegalArgumentException(cause.getMessage(), cause);
-    if (errno == Native.EBUSY) throw new IllegalStateException(cause.getMessage(), cause);
-    if (errno == Native.ENOMEM) throw new OutOfMemoryError(cause.getMessage());
+    if (errno == Constants.ENOTSUP) throw new UnsupportedOperationException(cause.getMessage(), cause);
+    if (errno == Constants.EINVAL) throw new IllegalArgumentException(cause.getMessage(), cause);
+    if (errno == Constants.EBUSY) throw new IllegalStateException(cause.getMessage(), cause);
+    if (errno == Constants.ENOMEM) throw new OutOfMemoryError(cause.getMessage());
     throw new java.io.UncheckedIOException(cause);
   }
 }

@@ -6,7 +6,7 @@ public final class IoWatcher extends Watcher {
   private int events;
 
   IoWatcher(NativeLoop loop, int fd, int events) {
-    super(loop, Native.KIND_IO);
+    super(loop, Constants.KIND_IO);
     set(fd, events);
   }
 

@@ -32,79 +32,17 @@ public final class Native {
   private static final Throwable UNAVAILABILITY_CAUSE;
   private static final String[] VERSIONS;
 
-  // Constants read from C in one call, in the order g4j_native.c lists them.
-  static final int EV_READ, EV_WRITE, EV_TIMER, EV_SIGNAL, EV_CHILD, EV_STAT, EV_IDLE, EV_PREPARE,
-      EV_CHECK, EV_ASYNC, EV_FORK, EV_ERROR;
-  static final int KIND_IO, KIND_TIMER, KIND_SIGNAL, KIND_ASYNC, KIND_CHILD, KIND_IDLE, KIND_PREPARE,
-      KIND_CHECK, KIND_STAT, KIND_FORK;
-  static final int RUN_DEFAULT, RUN_NOWAIT, RUN_ONCE;
-  static final int EAGAIN, EINTR, EBADF, EINVAL, ENOTSUP, EBUSY, ECHILD, ESRCH, ENOMEM, ECONNREFUSED,
-      ECONNRESET, EPIPE, EINPROGRESS, ETIMEDOUT, EADDRINUSE, ENOTCONN, EISCONN, EALREADY, ENOENT, EACCES,
-      EHOSTUNREACH, ENETUNREACH, EMFILE;
-  static final int AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_CLOEXEC,
-      SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_SNDBUF, SO_RCVBUF, SO_ERROR, SO_BROADCAST,
-      IPPROTO_TCP, TCP_NODELAY, IPPROTO_IPV6, IPV6_V6ONLY, SO_LINGER, SHUT_RD, SHUT_WR, SHUT_RDWR,
-      MSG_DONTWAIT, MSG_PEEK, MSG_NOSIGNAL, O_NONBLOCK, O_CLOEXEC, O_RDONLY, O_WRONLY, O_RDWR, O_CREAT,
-      O_TRUNC, O_APPEND;
-  static final int SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGABRT, SIGFPE, SIGKILL, SIGSEGV, SIGPIPE, SIGALRM,
-      SIGTERM, SIGUSR1, SIGUSR2, SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGBUS, SIGWINCH, SIGXFSZ, NSIG;
-  static final int SIZEOF_SOCKADDR_UN, SIZEOF_SUN_PATH, WATCHER_KINDS;
-  static final int EPERM;
-
   static {
     Throwable cause = null;
-    int[] c = null;
     String[] versions = null;
     try {
       load();
-      c = constants();
       versions = versions();
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError vme && !(t instanceof OutOfMemoryError)) throw vme;
       cause = t;
     }
-    int[] cursor = {0};
-    int[] values = c;
-    java.util.function.IntSupplier next = () -> values == null ? 0 : values[cursor[0]++];
-    EV_READ = next.getAsInt(); EV_WRITE = next.getAsInt(); EV_TIMER = next.getAsInt();
-    EV_SIGNAL = next.getAsInt(); EV_CHILD = next.getAsInt(); EV_STAT = next.getAsInt();
-    EV_IDLE = next.getAsInt(); EV_PREPARE = next.getAsInt(); EV_CHECK = next.getAsInt();
-    EV_ASYNC = next.getAsInt(); EV_FORK = next.getAsInt(); EV_ERROR = next.getAsInt();
-    KIND_IO = next.getAsInt(); KIND_TIMER = next.getAsInt(); KIND_SIGNAL = next.getAsInt();
-    KIND_ASYNC = next.getAsInt(); KIND_CHILD = next.getAsInt(); KIND_IDLE = next.getAsInt();
-    KIND_PREPARE = next.getAsInt(); KIND_CHECK = next.getAsInt(); KIND_STAT = next.getAsInt();
-    KIND_FORK = next.getAsInt();
-    RUN_DEFAULT = next.getAsInt(); RUN_NOWAIT = next.getAsInt(); RUN_ONCE = next.getAsInt();
-    EAGAIN = next.getAsInt(); EINTR = next.getAsInt(); EBADF = next.getAsInt(); EINVAL = next.getAsInt();
-    ENOTSUP = next.getAsInt(); EBUSY = next.getAsInt(); ECHILD = next.getAsInt(); ESRCH = next.getAsInt();
-    ENOMEM = next.getAsInt(); ECONNREFUSED = next.getAsInt(); ECONNRESET = next.getAsInt();
-    EPIPE = next.getAsInt(); EINPROGRESS = next.getAsInt(); ETIMEDOUT = next.getAsInt();
-    EADDRINUSE = next.getAsInt(); ENOTCONN = next.getAsInt(); EISCONN = next.getAsInt();
-    EALREADY = next.getAsInt(); ENOENT = next.getAsInt(); EACCES = next.getAsInt();
-    EHOSTUNREACH = next.getAsInt(); ENETUNREACH = next.getAsInt(); EMFILE = next.getAsInt();
-    AF_INET = next.getAsInt(); AF_INET6 = next.getAsInt(); AF_UNIX = next.getAsInt();
-    SOCK_STREAM = next.getAsInt(); SOCK_DGRAM = next.getAsInt(); SOCK_NONBLOCK = next.getAsInt();
-    SOCK_CLOEXEC = next.getAsInt(); SOL_SOCKET = next.getAsInt(); SO_REUSEADDR = next.getAsInt();
-    SO_REUSEPORT = next.getAsInt(); SO_KEEPALIVE = next.getAsInt(); SO_SNDBUF = next.getAsInt();
-    SO_RCVBUF = next.getAsInt(); SO_ERROR = next.getAsInt(); SO_BROADCAST = next.getAsInt();
-    IPPROTO_TCP = next.getAsInt(); TCP_NODELAY = next.getAsInt(); IPPROTO_IPV6 = next.getAsInt();
-    IPV6_V6ONLY = next.getAsInt(); SO_LINGER = next.getAsInt(); SHUT_RD = next.getAsInt();
-    SHUT_WR = next.getAsInt(); SHUT_RDWR = next.getAsInt(); MSG_DONTWAIT = next.getAsInt();
-    MSG_PEEK = next.getAsInt(); MSG_NOSIGNAL = next.getAsInt(); O_NONBLOCK = next.getAsInt();
-    O_CLOEXEC = next.getAsInt(); O_RDONLY = next.getAsInt(); O_WRONLY = next.getAsInt();
-    O_RDWR = next.getAsInt(); O_CREAT = next.getAsInt(); O_TRUNC = next.getAsInt(); O_APPEND = next.getAsInt();
-    SIGHUP = next.getAsInt(); SIGINT = next.getAsInt(); SIGQUIT = next.getAsInt(); SIGILL = next.getAsInt();
-    SIGABRT = next.getAsInt(); SIGFPE = next.getAsInt(); SIGKILL = next.getAsInt(); SIGSEGV = next.getAsInt();
-    SIGPIPE = next.getAsInt(); SIGALRM = next.getAsInt(); SIGTERM = next.getAsInt(); SIGUSR1 = next.getAsInt();
-    SIGUSR2 = next.getAsInt(); SIGCHLD = next.getAsInt(); SIGCONT = next.getAsInt(); SIGSTOP = next.getAsInt();
-    SIGTSTP = next.getAsInt(); SIGBUS = next.getAsInt(); SIGWINCH = next.getAsInt(); SIGXFSZ = next.getAsInt();
-    NSIG = next.getAsInt();
-    SIZEOF_SOCKADDR_UN = next.getAsInt(); SIZEOF_SUN_PATH = next.getAsInt(); WATCHER_KINDS = next.getAsInt();
-    EPERM = next.getAsInt();
-    if (cause == null && (values.length != cursor[0])) {
-      cause = new LinkageError("libgevent4j.so has " + values.length + " constants, Native.java reads "
-          + cursor[0] + ": the library and the jar are from different builds");
-    }
+    if (cause == null) cause = Constants.mismatch();
     if (cause == null) cause = probeLoops();
     UNAVAILABILITY_CAUSE = cause;
     VERSIONS = versions;
@@ -242,6 +180,7 @@ public final class Native {
     return null;
   }
 
+  /** Every constant, in the order g4j_native.c lists them: read by {@link Constants}. */
   static native int[] constants();
 
   static native String errnoName(int errno);

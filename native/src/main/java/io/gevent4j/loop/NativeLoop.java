@@ -18,8 +18,8 @@ import java.util.function.Predicate;
  */
 final class NativeLoop implements Loop {
   private static final int[] JVM_SIGNALS = {
-    Native.SIGSEGV, Native.SIGBUS, Native.SIGFPE, Native.SIGILL, Native.SIGQUIT, Native.SIGUSR2,
-    Native.SIGPIPE, Native.SIGXFSZ, Native.SIGKILL, Native.SIGSTOP,
+    Constants.SIGSEGV, Constants.SIGBUS, Constants.SIGFPE, Constants.SIGILL, Constants.SIGQUIT, Constants.SIGUSR2,
+    Constants.SIGPIPE, Constants.SIGXFSZ, Constants.SIGKILL, Constants.SIGSTOP,
   };
 
   private final Backend backendKind;
@@ -140,7 +140,7 @@ final class NativeLoop implements Loop {
     try {
       do {
         // A queued feed must not wait behind a blocking poll.
-        int nativeMode = mode == RunMode.NOWAIT || !fed.isEmpty() ? Native.RUN_NOWAIT : Native.RUN_ONCE;
+        int nativeMode = mode == RunMode.NOWAIT || !fed.isEmpty() ? Constants.RUN_NOWAIT : Constants.RUN_ONCE;
         dispatched += runOnce(nativeMode);
       } while (mode == RunMode.DEFAULT && !breakRequested && !closeRequested
           && (loopReferencedCount(pointer) > 0 || !fed.isEmpty()));
@@ -249,7 +249,7 @@ final class NativeLoop implements Loop {
     long p = watcherNew(pointer, kind, id);
     if (p < 0) {
       int errno = (int) -p;
-      if (errno == Native.ENOTSUP) {
+      if (errno == Constants.ENOTSUP) {
         throw new UnsupportedOperationException(backendKind.id() + " has no " + w.getClass().getSimpleName()
             + " (" + new NativeIoException(errno, "watcher init").getMessage() + ")");
       }
@@ -281,12 +281,12 @@ final class NativeLoop implements Loop {
     if (rc >= 0) return rc;
     int errno = -rc;
     String message = null;
-    if (errno == Native.EBADF) message = w.describe() + ": not an open file descriptor";
-    else if (errno == Native.ECHILD) message = w.describe() + ": not a child of this process, or already reaped";
-    else if (errno == Native.ESRCH) message = w.describe() + ": no such process";
-    else if (errno == Native.EBUSY && w instanceof SignalWatcher s) {
+    if (errno == Constants.EBADF) message = w.describe() + ": not an open file descriptor";
+    else if (errno == Constants.ECHILD) message = w.describe() + ": not a child of this process, or already reaped";
+    else if (errno == Constants.ESRCH) message = w.describe() + ": no such process";
+    else if (errno == Constants.EBUSY && w instanceof SignalWatcher s) {
       throw new IllegalStateException("signal " + s.signum() + " is already watched by another loop");
-    } else if (errno == Native.EPERM) message = w.describe() + ": the descriptor cannot be polled";
+    } else if (errno == Constants.EPERM) message = w.describe() + ": the descriptor cannot be polled";
     if (message != null) throw new IllegalArgumentException(message, new NativeIoException(errno, "watcher start"));
     return rc;
   }
@@ -314,7 +314,7 @@ final class NativeLoop implements Loop {
   @Override
   public SignalWatcher signal(int signum) {
     checkUsable();
-    if (signum <= 0 || signum >= Native.NSIG) throw new IllegalArgumentException("no such signal: " + signum);
+    if (signum <= 0 || signum >= Constants.NSIG) throw new IllegalArgumentException("no such signal: " + signum);
     for (int s : JVM_SIGNALS) {
       if (s == signum) {
         throw new IllegalArgumentException("signal " + signum + " (" + Signals.name(signum)

@@ -5,7 +5,7 @@ public final class SignalWatcher extends Watcher {
   private final int signum;
 
   SignalWatcher(NativeLoop loop, int signum) {
-    super(loop, Native.KIND_SIGNAL);
+    super(loop, Constants.KIND_SIGNAL);
     this.signum = signum;
     Errors.checkUnchecked(NativeLoop.signalSet(pointer, signum), "signal set");
   }

@@ -5,37 +5,37 @@ public final class Signals {
   private Signals() {}
 
   /** Hangup. */
-  public static final int SIGHUP = Native.SIGHUP;
+  public static final int SIGHUP = Constants.SIGHUP;
   /** Interrupt (Ctrl-C). */
-  public static final int SIGINT = Native.SIGINT;
+  public static final int SIGINT = Constants.SIGINT;
   /** Kill: cannot be caught. */
-  public static final int SIGKILL = Native.SIGKILL;
+  public static final int SIGKILL = Constants.SIGKILL;
   /** Termination request. */
-  public static final int SIGTERM = Native.SIGTERM;
+  public static final int SIGTERM = Constants.SIGTERM;
   /** User-defined signal 1: free for applications (the JVM does not use it). */
-  public static final int SIGUSR1 = Native.SIGUSR1;
+  public static final int SIGUSR1 = Constants.SIGUSR1;
   /** User-defined signal 2: the JVM's own on Linux. */
-  public static final int SIGUSR2 = Native.SIGUSR2;
+  public static final int SIGUSR2 = Constants.SIGUSR2;
   /** Child stopped or exited. */
-  public static final int SIGCHLD = Native.SIGCHLD;
+  public static final int SIGCHLD = Constants.SIGCHLD;
   /** Continue a stopped process. */
-  public static final int SIGCONT = Native.SIGCONT;
+  public static final int SIGCONT = Constants.SIGCONT;
   /** Stop: cannot be caught. */
-  public static final int SIGSTOP = Native.SIGSTOP;
+  public static final int SIGSTOP = Constants.SIGSTOP;
   /** Window size change. */
-  public static final int SIGWINCH = Native.SIGWINCH;
+  public static final int SIGWINCH = Constants.SIGWINCH;
   /** Alarm clock. */
-  public static final int SIGALRM = Native.SIGALRM;
+  public static final int SIGALRM = Constants.SIGALRM;
   /** Broken pipe: the JVM's own. */
-  public static final int SIGPIPE = Native.SIGPIPE;
+  public static final int SIGPIPE = Constants.SIGPIPE;
   /** Quit: the JVM prints a thread dump. */
-  public static final int SIGQUIT = Native.SIGQUIT;
+  public static final int SIGQUIT = Constants.SIGQUIT;
 
   /** {@code "SIGUSR1"}, or {@code "signal N"}. */
   public static String name(int signum) {
-    int[] numbers = {Native.SIGHUP, Native.SIGINT, Native.SIGQUIT, Native.SIGILL, Native.SIGABRT, Native.SIGFPE,
-      Native.SIGKILL, Native.SIGSEGV, Native.SIGPIPE, Native.SIGALRM, Native.SIGTERM, Native.SIGUSR1, Native.SIGUSR2,
-      Native.SIGCHLD, Native.SIGCONT, Native.SIGSTOP, Native.SIGTSTP, Native.SIGBUS, Native.SIGWINCH, Native.SIGXFSZ};
+    int[] numbers = {Constants.SIGHUP, Constants.SIGINT, Constants.SIGQUIT, Constants.SIGILL, Constants.SIGABRT, Constants.SIGFPE,
+      Constants.SIGKILL, Constants.SIGSEGV, Constants.SIGPIPE, Constants.SIGALRM, Constants.SIGTERM, Constants.SIGUSR1, Constants.SIGUSR2,
+      Constants.SIGCHLD, Constants.SIGCONT, Constants.SIGSTOP, Constants.SIGTSTP, Constants.SIGBUS, Constants.SIGWINCH, Constants.SIGXFSZ};
     String[] names = {"SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGABRT", "SIGFPE", "SIGKILL", "SIGSEGV", "SIGPIPE",
       "SIGALRM", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGBUS", "SIGWINCH",
       "SIGXFSZ"};

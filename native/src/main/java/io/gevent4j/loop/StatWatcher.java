@@ -13,7 +13,7 @@ public final class StatWatcher extends Watcher {
   private final double interval;
 
   StatWatcher(NativeLoop loop, Path path, double interval) {
-    super(loop, Native.KIND_STAT);
+    super(loop, Constants.KIND_STAT);
     this.path = path;
     this.interval = interval;
     Errors.checkUnchecked(NativeLoop.statSet(pointer, path.toString().getBytes(StandardCharsets.UTF_8), interval),

@@ -6,7 +6,7 @@ public final class TimerWatcher extends Watcher {
   private double repeat;
 
   TimerWatcher(NativeLoop loop, double after, double repeat) {
-    super(loop, Native.KIND_TIMER);
+    super(loop, Constants.KIND_TIMER);
     set(after, repeat);
   }
 

@@ -15,11 +15,11 @@ public abstract sealed class Watcher implements AutoCloseable
         PrepareWatcher, CheckWatcher, StatWatcher, ForkWatcher {
 
   /** An io watcher's readable event. */
-  public static final int READ = Native.EV_READ;
+  public static final int READ = Constants.EV_READ;
   /** An io watcher's writable event. */
-  public static final int WRITE = Native.EV_WRITE;
+  public static final int WRITE = Constants.EV_WRITE;
   /** Added to the events when the watcher failed (a bad fd): it has been stopped. */
-  public static final int ERROR = Native.EV_ERROR;
+  public static final int ERROR = Constants.EV_ERROR;
 
   /** What runs when a watcher fires. */
   @FunctionalInterface

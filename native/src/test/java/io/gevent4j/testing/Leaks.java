@@ -1,0 +1,86 @@
+package io.gevent4j.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Counts what a test may leak: open file descriptors ({@code /proc/self/fd}) and live
+ * platform threads. Take a snapshot before, {@link #assertNoLeak()} after.
+ */
+public final class Leaks {
+  private final long fds;
+  private final Set<Thread> threads;
+
+  private Leaks(long fds, Set<Thread> threads) {
+    this.fds = fds;
+    this.threads = threads;
+  }
+
+  /** The counts now. */
+  public static Leaks snapshot() {
+    // Process-wide, once-only descriptors (libuv's signal lock pipe) are not a test's leak.
+    io.gevent4j.loop.Native.isAvailable();
+    return new Leaks(openFds(), Thread.getAllStackTraces().keySet());
+  }
+
+  // The JDK starts some threads of its own on demand (Common-Cleaner, ...) and keeps them.
+  private static boolean isJdkThread(Thread t) {
+    if (t.getName().startsWith("junit-")) return true; // JUnit's own timeout watcher
+    ThreadGroup g = t.getThreadGroup();
+    return g != null && (g.getName().equals("system") || g.getName().equals("InnocuousThreadGroup"));
+  }
+
+  /** What each open descriptor is, for failure messages. */
+  public static String describeFds() {
+    try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+      StringBuilder b = new StringBuilder();
+      for (Path p : (Iterable<Path>) s::iterator) {
+        try {
+          b.append(p.getFileName()).append("->").append(Files.readSymbolicLink(p)).append(' ');
+        } catch (IOException e) {
+          // closed while listing: the stream's own
+        }
+      }
+      return b.toString();
+    } catch (IOException e) {
+      return "(cannot list /proc/self/fd)";
+    }
+  }
+
+  /** The number of open descriptors of this process. */
+  public static long openFds() {
+    try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+      return s.count() - 1; // the directory stream's own
+    } catch (IOException e) {
+      throw new AssertionError("cannot list /proc/self/fd", e);
+    }
+  }
+
+  /**
+   * Fails when descriptors are above the snapshot, or when a thread started since is still
+   * alive after a bounded join (threads that are ending get to end).
+   */
+  public void assertNoLeak() {
+    long nowFds = openFds();
+    if (nowFds > fds) {
+      throw new AssertionError("file descriptor leak: " + fds + " before, " + nowFds + " after: " + describeFds());
+    }
+    List<Thread> leaked = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (threads.contains(t) || !t.isAlive() || isJdkThread(t)) continue;
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+      if (t.isAlive()) leaked.add(t);
+    }
+    if (!leaked.isEmpty()) throw new AssertionError("thread leak: " + leaked);
+  }
+}
