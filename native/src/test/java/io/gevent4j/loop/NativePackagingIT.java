@@ -1,0 +1,88 @@
+package io.gevent4j.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar (failsafe runs this after {@code package}): self-contained on
+ * linux-x86_64, with libev and libuv inside and loaded from there, not from the system.
+ */
+@Timeout(60)
+class NativePackagingIT {
+  private static final String FOLDER = "META-INF/native/linux-x86_64/";
+
+  private static Path jar() {
+    Path jar = Path.of(System.getProperty("native.jar", "target/gevent4j-native.jar"));
+    assertTrue(Files.isRegularFile(jar), "no packaged jar at " + jar);
+    return jar;
+  }
+
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(50, TimeUnit.SECONDS), "still running: " + command);
+    assertEquals(0, p.exitValue(), command + " failed:\n" + out);
+    return out;
+  }
+
+  @Test
+  void theJarCarriesTheLibraryItsDependenciesAndTheirLicenses() throws IOException {
+    try (JarFile jar = new JarFile(jar().toFile())) {
+      for (String name : List.of("libgevent4j.so", "libev.so.4", "libuv.so.1", "bundled.list",
+          "LICENSE.libev4", "LICENSE.libuv1")) {
+        assertTrue(jar.getEntry(FOLDER + name) != null, "missing from the jar: " + FOLDER + name);
+      }
+    }
+  }
+
+  @Test
+  void runpathIsOriginAndNeededNamesTheBundledObjects(@TempDir Path dir) throws Exception {
+    Path so = dir.resolve("libgevent4j.so");
+    try (JarFile jar = new JarFile(jar().toFile()); InputStream in = jar.getInputStream(jar.getEntry(FOLDER + "libgevent4j.so"))) {
+      Files.copy(in, so, StandardCopyOption.REPLACE_EXISTING);
+    }
+    String dynamic = run(List.of("readelf", "-d", so.toString()));
+    assertTrue(dynamic.contains("(RUNPATH)") && dynamic.contains("[$ORIGIN]"), dynamic);
+    assertTrue(dynamic.contains("Shared library: [libev.so.4]"), dynamic);
+    assertTrue(dynamic.contains("Shared library: [libuv.so.1]"), dynamic);
+    String symbols = run(List.of("nm", "-D", "--defined-only", so.toString()));
+    List<String> exported = new ArrayList<>();
+    for (String line : symbols.split("\n")) {
+      String[] parts = line.trim().split("\\s+");
+      if (parts.length == 3 && parts[1].equals("T")) exported.add(parts[2]);
+    }
+    assertEquals(List.of("JNI_OnLoad", "JNI_OnUnload"), exported.stream().sorted().toList(), "only the JNI entry points are exported");
+  }
+
+  @Test
+  void aFreshJvmLoadsLibevAndLibuvFromTheExtractedCopy() throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath = jar() + java.io.File.pathSeparator + System.getProperty("probe.classes", "target/test-classes");
+    String out = run(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", classpath, MapsProbe.class.getName()));
+    assertTrue(out.contains("fired on libev:epoll"), out);
+    assertTrue(out.contains("fired on libuv:epoll"), out);
+    for (String lib : List.of("libgevent4j.so", "libev.so.4", "libuv.so.1")) {
+      List<String> maps = out.lines().filter(l -> l.contains("/" + lib)).toList();
+      assertFalse(maps.isEmpty(), lib + " is not mapped:\n" + out);
+      for (String line : maps) {
+        assertTrue(line.contains("/gevent4j-"), lib + " was not loaded from the extracted copy: " + line);
+        assertFalse(line.contains("/usr/lib"), lib + " came from the system: " + line);
+      }
+    }
+  }
+}
