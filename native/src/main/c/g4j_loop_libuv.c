@@ -30,6 +30,7 @@ typedef struct {
   uv_loop_t uv;
   io_entry **fds;             /* poll entries by fd */
   int fds_size;
+  int mode;                   /* of the run under way */
 } libuv_loop;
 
 #define LOOP(l) ((libuv_loop *) (l)->backend)
@@ -83,6 +84,7 @@ static const char *libuv_method(g4j_loop *loop) {
 
 static int libuv_run(g4j_loop *loop, int mode) {
   uv_run_mode m = mode == G4J_RUN_NOWAIT ? UV_RUN_NOWAIT : mode == G4J_RUN_ONCE ? UV_RUN_ONCE : UV_RUN_DEFAULT;
+  LOOP(loop)->mode = mode;
   uv_run(UV(loop), m);
   return 0;
 }
@@ -189,6 +191,11 @@ static void on_timer(uv_timer_t *h) {
   if (!w) return;
   if (w->u.timer.repeat <= 0) g4j__mark_stopped(w); /* libuv stopped it */
   g4j__emit(w, G4J_EV_TIMER);
+  /* uv_run(UV_RUN_ONCE) runs due timers before it polls, then polls as if nothing had
+   * happened: with any other handle referenced it would block with this event in the batch.
+   * libev runs timers after its poll, whose timeout already accounts for them. Asking
+   * libuv to stop makes that poll non-blocking; the iteration still completes. */
+  if (LOOP(w->loop)->mode == G4J_RUN_ONCE) uv_stop(h->loop);
 }
 
 static void on_signal(uv_signal_t *h, int signum) { if (h->data) g4j__emit(h->data, G4J_EV_SIGNAL); }

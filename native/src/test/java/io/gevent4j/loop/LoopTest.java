@@ -97,6 +97,32 @@ class LoopTest {
   }
 
   @Test
+  void aDueTimerDoesNotLetOnceBlockWhileAnotherWatcherKeepsTheLoopAlive() throws Exception {
+    // libuv's ONCE runs due timers before polling and used to poll without a timeout anyway.
+    AsyncWatcher rescue = loop.async();
+    boolean[] rescued = {false};
+    rescue.start(revents -> rescued[0] = true);
+    CountDownLatch done = new CountDownLatch(1);
+    Thread watchdog = Thread.ofPlatform().start(() -> {
+      try {
+        if (!done.await(10, TimeUnit.SECONDS)) rescue.send();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    TimerWatcher timer = loop.timer(0, 0);
+    AtomicInteger fired = new AtomicInteger();
+    for (int i = 0; i < 1000 && !rescued[0]; i++) {
+      timer.start(revents -> fired.incrementAndGet());
+      loop.run(RunMode.ONCE);
+    }
+    done.countDown();
+    watchdog.join();
+    assertFalse(rescued[0], "run(ONCE) blocked with a fired timer in its batch");
+    assertEquals(1000, fired.get());
+  }
+
+  @Test
   void repeatingTimerFiresUntilStopped() {
     TimerWatcher timer = loop.timer(0.001, 0.002);
     AtomicInteger fired = new AtomicInteger();
