@@ -1,0 +1,121 @@
+package io.gevent4j.hub;
+
+import io.gevent4j.loop.Backend;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * gevent4j's settings (gevent's {@code gevent.config}): each is read from its system
+ * property, then its environment variable, then its default.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>key (property)</th><th>environment</th><th>values</th><th>default</th></tr>
+ *   <tr><td>{@code gevent.loop}</td><td>{@code GEVENT_LOOP}</td><td>libev, libuv</td><td>libev</td></tr>
+ *   <tr><td>{@code gevent.resolver}</td><td>{@code GEVENT_RESOLVER}</td><td>thread, block, ares, dnsjava</td><td>thread</td></tr>
+ *   <tr><td>{@code gevent.threadpool.size}</td><td>{@code GEVENT_THREADPOOL_SIZE}</td><td>int &gt; 0</td><td>10</td></tr>
+ *   <tr><td>{@code gevent.maxBlockingTime}</td><td>{@code GEVENT_MAX_BLOCKING_TIME}</td><td>seconds &gt; 0</td><td>0.1</td></tr>
+ *   <tr><td>{@code gevent.monitorThread}</td><td>{@code GEVENT_MONITOR_THREAD_ENABLE}</td><td>true, false</td><td>false</td></tr>
+ * </table>
+ *
+ * <p>A bad value is an {@link IllegalArgumentException} naming the property and the valid
+ * values, thrown where the setting is first used (a hub's creation).
+ */
+public final class Config {
+  private Config() {}
+
+  private record Setting(String environment, String defaultValue, String allowed, Function<String, Object> parser) {}
+
+  private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
+
+  static {
+    SETTINGS.put("gevent.loop", new Setting("GEVENT_LOOP", "libev", "libev, libuv",
+        v -> Backend.parse(v, "gevent.loop")));
+    SETTINGS.put("gevent.resolver", new Setting("GEVENT_RESOLVER", "thread", "thread, block, ares, dnsjava",
+        v -> oneOf(v, Set.of("thread", "block", "ares", "dnsjava"))));
+    SETTINGS.put("gevent.threadpool.size", new Setting("GEVENT_THREADPOOL_SIZE", "10", "an integer > 0", v -> {
+      int n = Integer.parseInt(v.strip());
+      if (n <= 0) throw new IllegalArgumentException();
+      return n;
+    }));
+    SETTINGS.put("gevent.maxBlockingTime", new Setting("GEVENT_MAX_BLOCKING_TIME", "0.1", "a number of seconds > 0", v -> {
+      double d = Double.parseDouble(v.strip());
+      if (!(d > 0) || Double.isInfinite(d)) throw new IllegalArgumentException();
+      return d;
+    }));
+    SETTINGS.put("gevent.monitorThread", new Setting("GEVENT_MONITOR_THREAD_ENABLE", "false", "true, false",
+        v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
+          case "true", "1", "yes", "on" -> true;
+          case "false", "0", "no", "off" -> false;
+          default -> throw new IllegalArgumentException();
+        }));
+  }
+
+  private static Object oneOf(String value, Set<String> allowed) {
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    if (!allowed.contains(v)) throw new IllegalArgumentException();
+    return v;
+  }
+
+  /**
+   * The raw value of a setting: its system property, else its environment variable, else
+   * its default.
+   *
+   * @param key e.g. {@code "gevent.loop"}
+   * @throws IllegalArgumentException for an unknown key
+   */
+  public static String get(String key) {
+    Setting s = setting(key);
+    String value = System.getProperty(key);
+    if (value == null || value.isBlank()) value = System.getenv(s.environment());
+    if (value == null || value.isBlank()) value = s.defaultValue();
+    return value;
+  }
+
+  /** Every setting's key. */
+  public static Set<String> keys() {
+    return SETTINGS.keySet();
+  }
+
+  private static Setting setting(String key) {
+    Setting s = SETTINGS.get(key);
+    if (s == null) throw new IllegalArgumentException("no gevent4j setting " + key + "; settings: " + SETTINGS.keySet());
+    return s;
+  }
+
+  /** The parsed value: a {@link Backend}, a String, an Integer, a Double or a Boolean. */
+  static Object value(String key) {
+    Setting s = setting(key);
+    String raw = get(key);
+    try {
+      return s.parser().apply(raw);
+    } catch (IllegalArgumentException e) {
+      String source = System.getProperty(key) != null && !System.getProperty(key).isBlank() ? key : s.environment();
+      if (raw.equals(s.defaultValue())) source = key;
+      throw new IllegalArgumentException(source + "=" + raw + " is not valid; " + key + " takes " + s.allowed(), e);
+    }
+  }
+
+  static Backend loop() {
+    return (Backend) value("gevent.loop");
+  }
+
+  static int threadpoolSize() {
+    return (Integer) value("gevent.threadpool.size");
+  }
+
+  static double maxBlockingTime() {
+    return (Double) value("gevent.maxBlockingTime");
+  }
+
+  static boolean monitorThread() {
+    return (Boolean) value("gevent.monitorThread");
+  }
+
+  static String resolver() {
+    return (String) value("gevent.resolver");
+  }
+}

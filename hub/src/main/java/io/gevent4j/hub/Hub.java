@@ -1,0 +1,638 @@
+package io.gevent4j.hub;
+
+import io.gevent4j.loop.AsyncWatcher;
+import io.gevent4j.loop.Backend;
+import io.gevent4j.loop.IdleWatcher;
+import io.gevent4j.loop.Loop;
+import io.gevent4j.loop.RunMode;
+import io.gevent4j.loop.SignalWatcher;
+import io.gevent4j.loop.TimerWatcher;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub: one per platform thread, the scheduler of that thread's greenlets and the owner
+ * of its event loop (gevent's {@code gevent.hub.Hub}).
+ *
+ * <p>Greenlets are virtual threads whose continuations the hub runs on its platform thread,
+ * one at a time, in the order they became runnable. The hub runs when its platform thread
+ * waits ({@link #sleep}, a join, an {@code Event.await}...): it runs a bounded batch of ready
+ * greenlets and callbacks, polls the loop (without waiting if work is still ready), dispatches
+ * what fired, and again, until the wait is over. Other threads hand work over through a
+ * thread-safe queue plus the loop's async watcher, sent only while the hub sleeps in its poll.
+ *
+ * <p>{@link #current()} is created on first use. A closed hub throws
+ * {@link IllegalStateException} when used; {@code current()} then makes a fresh one.
+ */
+public final class Hub implements Executor, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+  private static final ThreadLocal<Hub> THREAD_HUB = new ThreadLocal<>();
+  private static final AtomicLong GREENLET_NAMES = new AtomicLong();
+  /** Every open hub, for the blocking monitor and run info. */
+  static final Set<Hub> HUBS = ConcurrentHashMap.newKeySet();
+
+  /** Hub callbacks are marked so that blocking inside one is refused. */
+  private record Callback(Runnable body) implements Runnable {
+    @Override
+    public void run() {
+      body.run();
+    }
+  }
+
+  final Thread thread;
+  final Loop loop;
+  private final RawGreenlet main;
+  private final Thread.Builder.OfVirtual builder;
+  private final ArrayDeque<Runnable> readyQueue = new ArrayDeque<>();
+  private final ConcurrentLinkedQueue<Runnable> incoming = new ConcurrentLinkedQueue<>();
+  private final AsyncWatcher wakeUp;
+  private volatile boolean sleeping;
+  private volatile boolean closed;
+  /** Greenlets alive on this hub (started, not ended). */
+  final Set<RawGreenlet> greenlets = ConcurrentHashMap.newKeySet();
+  private int liveGreenlets;
+  private int atWaitPoint;
+  /** Work in flight elsewhere that will come back to this hub: keeps it from LoopExit. Hub thread only. */
+  private int keepAlive;
+  private boolean looping;
+  private boolean inCallback;
+  private Error fatal;
+  private ThreadPool threadPool;
+  private Resolver resolver;
+
+  // read by the blocking monitor
+  volatile long taskStartedNanos;
+  volatile long tasksRun;
+
+  private Hub() {
+    this.thread = Thread.currentThread();
+    if (thread.isVirtual()) {
+      throw new IllegalStateException("a hub runs on a platform thread; this virtual thread is not a greenlet");
+    }
+    Backend backend = Config.loop();
+    this.builder = VirtualThreads.builder(this::schedule);
+    this.loop = Loop.create(backend);
+    loop.setOwner(t -> t.isVirtual() && isOwnGreenlet());
+    this.wakeUp = loop.async();
+    wakeUp.start(revents -> {});
+    wakeUp.setRef(false);
+    this.main = new RawGreenlet(this, null, thread.getName(), true);
+    HUBS.add(this);
+    if (Config.monitorThread()) BlockingMonitor.watch(this);
+  }
+
+  /**
+   * This thread's hub, or this greenlet's; created on first use (gevent's {@code get_hub()}).
+   *
+   * @throws IllegalStateException in a virtual thread that is not a greenlet, or without the
+   *     JVM flags greenlets need (the message names them)
+   */
+  public static Hub current() {
+    RawGreenlet g = RawGreenlet.current();
+    if (g != null) return g.hub;
+    Hub hub = THREAD_HUB.get();
+    if (hub == null || hub.closed) {
+      hub = new Hub();
+      THREAD_HUB.set(hub);
+    }
+    return hub;
+  }
+
+  /** The library and its I/O method, e.g. {@code "libev:epoll"}. */
+  public String backend() {
+    return loop.backend();
+  }
+
+  /** The hub's event loop; hub thread only. */
+  public Loop loop() {
+    checkOpen();
+    return loop;
+  }
+
+  /** The platform thread this hub runs on. */
+  public Thread thread() {
+    return thread;
+  }
+
+  /** The main greenlet: this hub's platform thread. */
+  public RawGreenlet mainGreenlet() {
+    return main;
+  }
+
+  /** The hub's thread pool, {@code gevent.threadpool.size} threads, created on first use. */
+  public synchronized ThreadPool threadPool() {
+    checkOpen();
+    if (threadPool == null) threadPool = new ThreadPool(Config.threadpoolSize());
+    return threadPool;
+  }
+
+  /** The hub's resolver, chosen by {@code gevent.resolver}, created on first use. */
+  public synchronized Resolver resolver() {
+    checkOpen();
+    if (resolver == null) resolver = Resolvers.create(Config.resolver(), this);
+    return resolver;
+  }
+
+  /** True after {@link #close()}. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  void checkOpen() {
+    if (closed) throw new IllegalStateException("this hub (" + thread.getName() + ") is closed");
+  }
+
+  // ---- scheduling ---------------------------------------------------------------------
+
+  private boolean isOwnGreenlet() {
+    RawGreenlet g = RawGreenlet.current();
+    return g != null && g.hub == this;
+  }
+
+  /** True on the hub's platform thread or in one of its greenlets (which run there). */
+  boolean onHubThread() {
+    Thread t = Thread.currentThread();
+    return t == thread || (t.isVirtual() && isOwnGreenlet());
+  }
+
+  /** The virtual-thread scheduler: a greenlet became runnable. */
+  private void schedule(Runnable continuation) {
+    if (onHubThread()) {
+      readyQueue.add(continuation);
+    } else {
+      submit(continuation);
+    }
+  }
+
+  /** From another thread: queue, and wake the hub only if it sleeps in its poll. */
+  private void submit(Runnable task) {
+    incoming.add(task);
+    if (sleeping && !closed) {
+      try {
+        wakeUp.send();
+      } catch (IllegalStateException closedMeanwhile) {
+        // the hub closed: nothing to wake
+      }
+    }
+  }
+
+  /** Runs {@code action} on the hub thread: now when already there, else as a callback. */
+  void runOnHub(Runnable action) {
+    if (onHubThread()) action.run();
+    else submit(new Callback(action));
+  }
+
+  /**
+   * Runs {@code callback} on the hub thread soon, after the greenlets already ready (gevent's
+   * {@code loop.run_callback}). It must not block ({@link BlockingSwitchOutError}). Any thread
+   * may call.
+   */
+  public void callSoon(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    checkOpen();
+    Callback c = new Callback(callback);
+    if (onHubThread()) readyQueue.add(c);
+    else submit(c);
+  }
+
+  /**
+   * Spawns a raw greenlet on this hub running {@code task} (gevent's {@code spawn_raw}); any
+   * thread may call. It has no result; an exception escaping it is logged.
+   */
+  @Override
+  public void execute(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    newGreenlet(task, null).start();
+  }
+
+  /** A raw greenlet of this hub, not started. Any thread may call. */
+  public RawGreenlet newGreenlet(Runnable body, String name) {
+    checkOpen();
+    return new RawGreenlet(this, Objects.requireNonNull(body, "body"),
+        name != null ? name : "greenlet-" + GREENLET_NAMES.incrementAndGet(), false);
+  }
+
+  void startGreenlet(RawGreenlet g) {
+    if (!onHubThread()) {
+      runOnHub(() -> startGreenlet(g));
+      return;
+    }
+    if (g.hasPending(true)) {
+      // killed before it started: it never runs
+      g.finishUnstarted();
+      return;
+    }
+    Thread t = builder.name(g.name()).unstarted(g::run);
+    g.bindThread(t);
+    t.start(); // the scheduler queues it behind what is ready now
+  }
+
+  void greenletStarted(RawGreenlet g) {
+    liveGreenlets++;
+    greenlets.add(g);
+  }
+
+  void greenletEnded(RawGreenlet g, Throwable failure) {
+    if (g.thread() != null && greenlets.remove(g)) liveGreenlets--;
+    if (failure != null) handleError(g, failure);
+  }
+
+  /**
+   * An exception escaped a greenlet or a callback: logged once with the greenlet's name and
+   * stack (gevent's {@code handle_error}); the hub keeps running. A VirtualMachineError other
+   * than OutOfMemoryError is rethrown from the hub's wait.
+   */
+  void handleError(RawGreenlet g, Throwable failure) {
+    if (failure instanceof VirtualMachineError vme && !(failure instanceof OutOfMemoryError)) {
+      if (fatal == null) fatal = vme;
+      return;
+    }
+    LOG.error("{} failed", g != null ? g.name() : "a hub callback on " + thread.getName(), failure);
+  }
+
+  // ---- the loop -------------------------------------------------------------------------
+
+  private void drainIncoming() {
+    Runnable r;
+    while ((r = incoming.poll()) != null) readyQueue.add(r);
+  }
+
+  /** Runs what is ready now; what becomes ready meanwhile waits for the next batch. */
+  private void runBatch() {
+    drainIncoming();
+    for (int n = readyQueue.size(); n > 0; n--) {
+      Runnable task = readyQueue.poll();
+      if (task == null) break;
+      taskStartedNanos = System.nanoTime();
+      tasksRun++;
+      if (task instanceof Callback c) {
+        inCallback = true;
+        try {
+          c.run();
+        } catch (Throwable t) {
+          handleError(null, t);
+        } finally {
+          inCallback = false;
+        }
+      } else {
+        task.run(); // a greenlet continuation: runs until it parks, yields or ends
+      }
+      taskStartedNanos = 0;
+      if (fatal != null) {
+        Error e = fatal;
+        fatal = null;
+        throw e;
+      }
+    }
+  }
+
+  /** True when nothing can make progress: nothing ready, nothing watched, nothing in flight. */
+  private boolean idle() {
+    return readyQueue.isEmpty() && incoming.isEmpty() && loop.referencedCount() == 0 && keepAlive == 0
+        && liveGreenlets == atWaitPoint;
+  }
+
+  /** Polls the loop once: without waiting when work is ready, else until something fires. */
+  private void poll() {
+    drainIncoming();
+    if (!readyQueue.isEmpty()) {
+      loop.run(RunMode.NOWAIT);
+      return;
+    }
+    // Greenlets parked in JDK calls and work on other threads come back through incoming:
+    // while there is any, the wake-up watcher must keep the poll waiting for it.
+    wakeUp.setRef(keepAlive > 0 || liveGreenlets > atWaitPoint);
+    sleeping = true;
+    try {
+      if (!incoming.isEmpty()) loop.run(RunMode.NOWAIT);
+      else loop.run(RunMode.ONCE);
+    } finally {
+      sleeping = false;
+    }
+  }
+
+  /**
+   * Runs the hub on its platform thread until {@code done}; when nothing can make progress,
+   * returns false (for join) or throws LoopExit (for a wait).
+   */
+  private boolean runUntil(BooleanSupplier done, boolean loopExit, String what) {
+    if (looping) {
+      throw new BlockingSwitchOutError("cannot wait for " + what + " inside a hub callback on " + thread.getName());
+    }
+    looping = true;
+    try {
+      while (true) {
+        if (done.getAsBoolean()) return true;
+        runBatch();
+        if (done.getAsBoolean()) return true;
+        drainIncoming();
+        if (idle()) {
+          if (loopExit) {
+            throw new LoopExit("waiting for " + what + " on " + thread.getName()
+                + ", but nothing can make progress: no greenlet is ready, no watcher is active and no work is in flight");
+          }
+          return false;
+        }
+        poll();
+      }
+    } finally {
+      looping = false;
+    }
+  }
+
+  /**
+   * Runs until nothing keeps the hub alive (gevent's {@code hub.join()} / {@code gevent.wait()}):
+   * no ready greenlet, no referenced active watcher, no work in flight.
+   *
+   * @param timeout seconds; infinite waits as long as it takes
+   * @return false when the timeout came first
+   * @throws IllegalStateException from a greenlet or another thread
+   */
+  public boolean join(double timeout) {
+    Timeouts.check(timeout);
+    if (Thread.currentThread() != thread) {
+      throw new IllegalStateException("Hub.join runs the hub: call it from its thread " + thread.getName());
+    }
+    checkOpen();
+    boolean[] expired = {false};
+    TimerWatcher timer = Double.isInfinite(timeout) ? null : loop.timer(timeout, 0);
+    if (timer != null) {
+      timer.start(revents -> expired[0] = true);
+      timer.setRef(false); // the deadline alone does not keep the hub alive
+    }
+    try {
+      boolean done = runUntil(() -> expired[0], false, "join");
+      return !done || !expired[0];
+    } finally {
+      if (timer != null) timer.close();
+    }
+  }
+
+  // ---- waiting ----------------------------------------------------------------------------
+
+  /**
+   * The one wait point: waits cooperatively until {@code ready} holds, the timeout passes, or a
+   * kill or Timeout is delivered (which is thrown). From a greenlet, parks it; from the hub's
+   * platform thread, runs the hub.
+   *
+   * @param shared whether another thread may make it ready (keeps the hub from LoopExit)
+   * @return {@code ready}'s value at the end: false on timeout
+   */
+  boolean block(BooleanSupplier ready, double timeout, boolean shared, Object what) {
+    checkOpen();
+    RawGreenlet g = RawGreenlet.current();
+    if (g == null) {
+      if (Thread.currentThread() != thread) {
+        throw new IllegalStateException("cannot wait on hub " + thread.getName() + " from " + Thread.currentThread());
+      }
+      g = main;
+    } else if (g.hub != this) {
+      throw new IllegalStateException(g + " cannot wait on another hub (" + thread.getName() + ")");
+    }
+    if (g.isMain() && looping) {
+      throw new BlockingSwitchOutError("cannot wait for " + what + " inside a hub callback on " + thread.getName());
+    }
+    g.throwPending(true);
+    if (ready.getAsBoolean()) return true;
+    if (timeout == 0) return false;
+    boolean[] expired = {false};
+    TimerWatcher timer = null;
+    if (!Double.isInfinite(timeout)) {
+      timer = loop.timer(timeout, 0);
+      Thread waiting = g.thread();
+      boolean greenlet = !g.isMain();
+      timer.start(revents -> {
+        expired[0] = true;
+        if (greenlet) LockSupport.unpark(waiting);
+      });
+    }
+    RawGreenlet self = g;
+    if (shared) keepAlive++;
+    try {
+      if (g.isMain()) {
+        runUntil(() -> expired[0] || self.hasPending(true) || ready.getAsBoolean(), true, String.valueOf(what));
+      } else {
+        atWaitPoint++;
+        g.atWaitPoint = true;
+        boolean interrupted = false;
+        try {
+          while (!ready.getAsBoolean() && !expired[0] && !g.hasPending(true)) {
+            LockSupport.park(what);
+            if (Thread.interrupted()) interrupted = true;
+          }
+        } finally {
+          g.atWaitPoint = false;
+          atWaitPoint--;
+          if (interrupted && !g.hasPending(true)) Thread.currentThread().interrupt();
+        }
+      }
+    } finally {
+      if (shared) keepAlive--;
+      if (timer != null) timer.close();
+    }
+    g.throwPending(true);
+    return ready.getAsBoolean();
+  }
+
+  /**
+   * Wakes whoever waits in {@link #block} on this hub from {@code waiter}: a greenlet is
+   * unparked (through its hub's scheduler, from any thread); the hub's own thread is woken
+   * when the waker is elsewhere.
+   */
+  void wake(Thread waiter) {
+    if (waiter.isVirtual()) {
+      LockSupport.unpark(waiter);
+    } else if (!onHubThread()) {
+      submit(new Callback(() -> {}));
+    }
+  }
+
+  /** Keeps the hub from LoopExit while work elsewhere will come back; hub thread only. */
+  void keepAlive(int delta) {
+    keepAlive += delta;
+  }
+
+  /**
+   * Sleeps cooperatively (gevent's {@code gevent.sleep}): other greenlets run meanwhile.
+   * {@code sleep(0)} lets every other ready greenlet run once and never starves I/O.
+   *
+   * @throws IllegalArgumentException for a negative or NaN delay
+   */
+  public static void sleep(double seconds) {
+    Timeouts.check(seconds);
+    Hub hub = current();
+    if (seconds == 0) {
+      hub.yieldOnce();
+      return;
+    }
+    hub.block(() -> false, seconds, false, "sleep(" + seconds + ")");
+  }
+
+  private void yieldOnce() {
+    checkOpen();
+    RawGreenlet g = RawGreenlet.current();
+    if (g != null) {
+      g.throwPending(false);
+      Thread.yield(); // back of the ready queue: runs after the others and after a poll
+      g.throwPending(false);
+      return;
+    }
+    if (looping) throw new BlockingSwitchOutError("sleep(0) inside a hub callback on " + thread.getName());
+    main.throwPending(false);
+    looping = true;
+    try {
+      runBatch();
+      loop.run(RunMode.NOWAIT);
+    } finally {
+      looping = false;
+    }
+    main.throwPending(false);
+  }
+
+  /** Waits until the loop is idle (gevent's {@code gevent.idle}): nothing else to do. */
+  public static void idle() {
+    Hub hub = current();
+    IdleWatcher w = hub.loop.idle();
+    boolean[] fired = {false};
+    RawGreenlet g = RawGreenlet.current();
+    Thread waiting = Thread.currentThread();
+    w.start(revents -> {
+      fired[0] = true;
+      if (g != null) LockSupport.unpark(waiting);
+    });
+    try {
+      hub.block(() -> fired[0], Double.POSITIVE_INFINITY, false, "idle()");
+    } finally {
+      w.close();
+    }
+  }
+
+  /**
+   * Waits cooperatively for {@code stage} (what gevent's asyncio bridges do): parks the
+   * greenlet, or runs the hub when called from a plain thread. The future completing on
+   * another thread keeps the hub alive meanwhile.
+   *
+   * @return its value
+   * @throws RuntimeException the failure as it is when unchecked; a checked one in a
+   *     {@link CompletionException}; a {@link CancellationException} when cancelled
+   */
+  public static <T> T await(CompletionStage<T> stage) {
+    return await(stage, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * {@link #await(CompletionStage)} with a timeout.
+   *
+   * @throws Timeout when it is not done in time
+   */
+  public static <T> T await(CompletionStage<T> stage, double timeout) {
+    Timeouts.check(timeout);
+    CompletableFuture<T> future = stage.toCompletableFuture();
+    if (!future.isDone()) {
+      Hub hub = current();
+      Thread waiting = Thread.currentThread();
+      future.whenComplete((v, e) -> hub.wake(waiting));
+      if (!hub.block(future::isDone, timeout, true, future)) {
+        throw new Timeout(timeout);
+      }
+    }
+    return resultOf(future);
+  }
+
+  /** A done future's value, or its failure rethrown as {@code get()} does everywhere in gevent4j. */
+  static <T> T resultOf(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
+    }
+  }
+
+  /** Unchecked failures as they are, checked ones in a CompletionException. */
+  static RuntimeException rethrow(Throwable failure) {
+    if (failure instanceof RuntimeException r) throw r;
+    if (failure instanceof Error e) throw e;
+    throw new CompletionException(failure);
+  }
+
+  @SuppressWarnings("unchecked")
+  static <E extends Throwable> E sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
+  // ---- signals ----------------------------------------------------------------------------
+
+  /**
+   * Runs {@code handler} in a new greenlet each time the process receives {@code signum}
+   * (gevent's {@code gevent.signal_handler}). The watcher does not keep the hub alive.
+   * Hub thread only.
+   *
+   * @return closing it stops the handling and restores the previous handler
+   */
+  public AutoCloseable signalHandler(int signum, Runnable handler) {
+    Objects.requireNonNull(handler, "handler");
+    checkOpen();
+    SignalWatcher watcher = loop.signal(signum);
+    watcher.start(revents -> execute(handler));
+    watcher.setRef(false);
+    return watcher::close;
+  }
+
+  // ---- closing ----------------------------------------------------------------------------
+
+  /**
+   * Frees the loop and its watchers, and the hub's thread pool (gevent's
+   * {@code hub.destroy()}). Greenlets still parked here never resume. Hub thread only;
+   * idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) return;
+    if (Thread.currentThread() != thread) {
+      throw new IllegalStateException("close the hub from its thread " + thread.getName());
+    }
+    if (looping) throw new BlockingSwitchOutError("cannot close the hub from inside one of its callbacks");
+    closed = true;
+    HUBS.remove(this);
+    ThreadPool pool;
+    synchronized (this) {
+      pool = threadPool;
+      threadPool = null;
+    }
+    try {
+      if (pool != null) pool.close();
+    } finally {
+      loop.close();
+      if (THREAD_HUB.get() == this) THREAD_HUB.remove();
+    }
+  }
+
+  /** The greenlets alive on this hub, for run info and the monitor. */
+  public List<RawGreenlet> liveGreenlets() {
+    return new ArrayList<>(greenlets);
+  }
+
+  @Override
+  public String toString() {
+    return "Hub(" + thread.getName() + ", " + (closed ? "closed" : loop.backend()) + ", " + greenlets.size() + " greenlets)";
+  }
+}

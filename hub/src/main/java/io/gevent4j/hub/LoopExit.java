@@ -1,0 +1,15 @@
+package io.gevent4j.hub;
+
+/**
+ * A wait the hub can prove will never end: nothing is ready, no referenced watcher is
+ * active, and no work is in flight on other threads (gevent's {@code LoopExit}). Thrown
+ * instead of hanging.
+ */
+public class LoopExit extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** @param message what was being waited for */
+  public LoopExit(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,246 @@
+package io.gevent4j.hub;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A greenlet as the hub sees it (the {@code greenlet.greenlet} under gevent's
+ * {@code Greenlet}): a virtual thread scheduled by its hub, or — for {@link #isMain() the
+ * main one} — the hub's own platform thread. It carries what wait points need: where to
+ * deliver a kill or a {@link Timeout}, and whether it is parked at a gevent4j wait point.
+ *
+ * <p>{@code io.gevent4j.greenlet.Greenlet} builds on it; {@link Hub#execute} spawns bare ones.
+ */
+public final class RawGreenlet {
+  private static final ThreadLocal<RawGreenlet> CURRENT = new ThreadLocal<>();
+  private static final AtomicLong IDS = new AtomicLong();
+
+  final Hub hub;
+  private final Runnable body;
+  private final long id;
+  private volatile String name;
+  private volatile Thread thread;
+  private volatile boolean started;
+  private volatile boolean dead;
+  private final boolean main;
+  private List<Consumer<RawGreenlet>> exitHooks;
+  private final RawGreenlet parent;
+
+  // Delivery of kills and timeouts (written by any thread, read at wait points).
+  private volatile Throwable pending;
+  private volatile boolean pendingIsTimeout;
+  private boolean interruptedByHub;
+  /** True while parked at a gevent4j wait point; hub thread only. */
+  boolean atWaitPoint;
+
+  RawGreenlet(Hub hub, Runnable body, String name, boolean main) {
+    this.hub = hub;
+    this.body = body;
+    this.main = main;
+    this.id = IDS.incrementAndGet();
+    this.name = name;
+    this.parent = main ? null : current();
+    if (main) {
+      this.thread = Thread.currentThread();
+      this.started = true;
+    }
+  }
+
+  /** The greenlet running this code: null on a plain thread and in virtual threads that are not greenlets. */
+  public static RawGreenlet current() {
+    return CURRENT.get();
+  }
+
+  /** The hub this greenlet runs on. */
+  public Hub hub() {
+    return hub;
+  }
+
+  /** Its virtual thread (null before {@link #start()}); for the main one, the hub's thread. */
+  public Thread thread() {
+    return thread;
+  }
+
+  /** A number unique in this JVM. */
+  public long id() {
+    return id;
+  }
+
+  /** Its name. */
+  public String name() {
+    return name;
+  }
+
+  /** Renames it (and its thread). */
+  public void name(String name) {
+    this.name = Objects.requireNonNull(name, "name");
+    Thread t = thread;
+    if (t != null && !main) t.setName(name);
+  }
+
+  /** The greenlet that created this one, or null when created outside a greenlet. */
+  public RawGreenlet parent() {
+    return parent;
+  }
+
+  /** True for the hub's platform thread, which runs the hub when it waits (gevent's main greenlet). */
+  public boolean isMain() {
+    return main;
+  }
+
+  /** True once started. */
+  public boolean started() {
+    return started;
+  }
+
+  /** True once its body has ended, or when killed before it started. */
+  public boolean dead() {
+    return dead;
+  }
+
+  /**
+   * Schedules the greenlet: it runs after the current one yields, in FIFO order (any thread
+   * may call).
+   *
+   * @throws IllegalStateException when already started, or when the hub is closed
+   */
+  public synchronized RawGreenlet start() {
+    if (started) throw new IllegalStateException(this + " was already started");
+    hub.checkOpen();
+    started = true;
+    hub.startGreenlet(this);
+    return this;
+  }
+
+  void bindThread(Thread t) {
+    this.thread = t;
+  }
+
+  /**
+   * Adds a hook run on the hub when the greenlet ends (or is killed before it starts);
+   * runs at once when it has already ended. Hub thread only.
+   */
+  public void onExit(Consumer<RawGreenlet> hook) {
+    if (dead) {
+      hook.accept(this);
+      return;
+    }
+    if (exitHooks == null) exitHooks = new ArrayList<>(2);
+    exitHooks.add(hook);
+  }
+
+  /** The body, run on its virtual thread. */
+  void run() {
+    CURRENT.set(this);
+    hub.greenletStarted(this);
+    Throwable failure = null;
+    try {
+      throwPending(true);
+      body.run();
+    } catch (GreenletExit e) {
+      // a kill: success
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      clearHubInterrupt();
+      finish(failure);
+    }
+  }
+
+  /** A greenlet killed before it ever ran ends here, without running. */
+  void finishUnstarted() {
+    finish(null);
+  }
+
+  private void finish(Throwable failure) {
+    dead = true;
+    pending = null;
+    hub.greenletEnded(this, failure);
+    List<Consumer<RawGreenlet>> hooks = exitHooks;
+    exitHooks = null;
+    if (hooks != null) {
+      for (Consumer<RawGreenlet> hook : hooks) {
+        try {
+          hook.accept(this);
+        } catch (Throwable t) {
+          hub.handleError(this, t);
+        }
+      }
+    }
+  }
+
+  /**
+   * Raises {@code error} in the greenlet at its current or next wait point (gevent's
+   * {@code greenlet.throw}); a greenlet parked in a JDK blocking call is interrupted. Any thread
+   * may call; it does not wait. The first error delivered wins until it is thrown.
+   */
+  public void throwInto(Throwable error) {
+    deliver(Objects.requireNonNull(error, "error"), false);
+  }
+
+  void deliver(Throwable error, boolean fromTimeout) {
+    if (dead) return;
+    synchronized (this) {
+      if (pending != null) return;
+      pendingIsTimeout = fromTimeout;
+      pending = error;
+    }
+    hub.runOnHub(this::wakeForDelivery);
+  }
+
+  /** On the hub thread: make the target notice its pending error. */
+  private void wakeForDelivery() {
+    if (dead || pending == null) return;
+    if (main) return; // the main greenlet's wait loop checks pending after each batch
+    Thread t = thread;
+    if (!started || t == null) {
+      // never ran: it will not run (the body checks pending before anything else)
+      return;
+    }
+    if (atWaitPoint) {
+      java.util.concurrent.locks.LockSupport.unpark(t);
+    } else if (t.getState() != Thread.State.RUNNABLE && t.getState() != Thread.State.NEW) {
+      interruptedByHub = true;
+      t.interrupt();
+    }
+  }
+
+  /** Withdraws a pending error that has not been thrown yet (a Timeout cancelled in time). */
+  void withdraw(Throwable error) {
+    synchronized (this) {
+      if (pending == error) pending = null;
+    }
+  }
+
+  boolean hasPending(boolean includeTimeouts) {
+    Throwable p = pending;
+    return p != null && (includeTimeouts || !pendingIsTimeout);
+  }
+
+  /** At a wait point: throws the pending kill or timeout, if any. */
+  void throwPending(boolean includeTimeouts) {
+    Throwable p;
+    synchronized (this) {
+      p = pending;
+      if (p == null || (!includeTimeouts && pendingIsTimeout)) return;
+      pending = null;
+    }
+    clearHubInterrupt();
+    throw Hub.<RuntimeException>sneaky(p);
+  }
+
+  private void clearHubInterrupt() {
+    if (interruptedByHub) {
+      interruptedByHub = false;
+      Thread.interrupted();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RawGreenlet(" + name + ", " + (main ? "main" : dead ? "dead" : started ? "started" : "new") + ")";
+  }
+}
