@@ -50,6 +50,9 @@ public final class Native {
       SIGTERM, SIGUSR1, SIGUSR2, SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGBUS, SIGWINCH, SIGXFSZ, NSIG;
   static final int SIZEOF_SOCKADDR_UN, SIZEOF_SUN_PATH, WATCHER_KINDS;
   static final int EPERM;
+  static final int WNOHANG, WUNTRACED, IOV_MAX;
+  static final int SOCK_SEQPACKET, SO_TYPE, SO_DOMAIN, SO_ACCEPTCONN, IPPROTO_IP, IPPROTO_UDP;
+  static final int TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, ARRAY_IO_MAX;
 
   static {
     Throwable cause = null;
@@ -101,6 +104,11 @@ public final class Native {
     NSIG = next.getAsInt();
     SIZEOF_SOCKADDR_UN = next.getAsInt(); SIZEOF_SUN_PATH = next.getAsInt(); WATCHER_KINDS = next.getAsInt();
     EPERM = next.getAsInt();
+    WNOHANG = next.getAsInt(); WUNTRACED = next.getAsInt(); IOV_MAX = next.getAsInt();
+    SOCK_SEQPACKET = next.getAsInt(); SO_TYPE = next.getAsInt(); SO_DOMAIN = next.getAsInt();
+    SO_ACCEPTCONN = next.getAsInt(); IPPROTO_IP = next.getAsInt(); IPPROTO_UDP = next.getAsInt();
+    TCP_KEEPIDLE = next.getAsInt(); TCP_KEEPINTVL = next.getAsInt(); TCP_KEEPCNT = next.getAsInt();
+    ARRAY_IO_MAX = next.getAsInt();
     if (cause == null && (values.length != cursor[0])) {
       cause = new LinkageError("libgevent4j.so has " + values.length + " constants, Native.java reads "
           + cursor[0] + ": the library and the jar are from different builds");
