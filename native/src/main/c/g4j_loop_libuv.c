@@ -13,6 +13,7 @@
 #include "g4j_loop.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +169,14 @@ static void entry_remove(g4j_watcher *w) {
 static void on_poll(uv_poll_t *h, int status, int uv_events) {
   io_entry *e = h->data;
   int revents;
+  if (status < 0 && fcntl(e->fd, F_GETFD) != -1) {
+    /* libuv turns POLLERR on a live fd (a refused connect, a reset) into an error and stops
+     * the handle; libev reports such an fd readable and writable, so the next read or
+     * connect check surfaces the socket's error. Do as libev: re-arm and report ready. */
+    status = uv_poll_start(&e->poll, ((e->events & G4J_EV_READ) ? UV_READABLE : 0) |
+                                         ((e->events & G4J_EV_WRITE) ? UV_WRITABLE : 0), on_poll);
+    uv_events = UV_READABLE | UV_WRITABLE;
+  }
   if (status < 0) {
     revents = G4J_EV_ERROR | G4J_EV_READ | G4J_EV_WRITE;
   } else {

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -44,6 +45,10 @@ static const jint constants[] = {
   (jint) sizeof(struct sockaddr_un), (jint) sizeof(((struct sockaddr_un *) 0)->sun_path),
   G4J_WATCHER_KINDS,
   EPERM,
+  /* waitpid options, the iovec limit, more socket constants (Posix) */
+  WNOHANG, WUNTRACED, IOV_MAX,
+  SOCK_SEQPACKET, SO_TYPE, SO_DOMAIN, SO_ACCEPTCONN, IPPROTO_IP, IPPROTO_UDP,
+  TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, G4J_ARRAY_IO_MAX,
 };
 
 static jintArray native_constants(JNIEnv *env, jclass cls) {

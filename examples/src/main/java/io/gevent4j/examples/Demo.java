@@ -9,6 +9,8 @@ import io.gevent4j.loop.Posix;
 import io.gevent4j.loop.RunMode;
 import io.gevent4j.loop.TimerWatcher;
 import io.gevent4j.loop.Watcher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,12 +37,16 @@ public final class Demo {
         TimerWatcher timer = loop.timer(delay, 0);
         timer.start(revents -> fired.add(String.format("timer %.2fs fired at +%.3fs", delay, loop.now() - start)));
       }
-      int[] pipe = Posix.pipe();
+      int[] pipe = Posix.pipe2(0);
       IoWatcher reader = loop.io(pipe[0], Watcher.READ);
       reader.start(revents -> {
         byte[] buf = new byte[64];
-        int n = Posix.read(pipe[0], buf, 0, buf.length);
-        fired.add("io: read \"" + new String(buf, 0, n) + "\" from the pipe");
+        try {
+          int n = Posix.read(pipe[0], buf, 0, buf.length);
+          fired.add("io: read \"" + new String(buf, 0, n) + "\" from the pipe");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
         reader.stop();
       });
       AsyncWatcher async = loop.async();
@@ -50,7 +56,11 @@ public final class Demo {
       });
       Thread waker = Thread.ofPlatform().start(() -> {
         async.send();
-        Posix.write(pipe[1], "hello".getBytes(), 0, 5);
+        try {
+          Posix.write(pipe[1], "hello".getBytes(), 0, 5);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
       });
       loop.run(RunMode.DEFAULT);
       waker.join();

@@ -31,6 +31,9 @@ final class Constants {
       SIGTERM, SIGUSR1, SIGUSR2, SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGBUS, SIGWINCH, SIGXFSZ, NSIG;
   static final int SIZEOF_SOCKADDR_UN, SIZEOF_SUN_PATH, WATCHER_KINDS;
   static final int EPERM;
+  static final int WNOHANG, WUNTRACED, IOV_MAX;
+  static final int SOCK_SEQPACKET, SO_TYPE, SO_DOMAIN, SO_ACCEPTCONN, IPPROTO_IP, IPPROTO_UDP;
+  static final int TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, ARRAY_IO_MAX;
 
   private static final int READ;
   private static final int AVAILABLE;
@@ -80,6 +83,11 @@ final class Constants {
     NSIG = next.getAsInt();
     SIZEOF_SOCKADDR_UN = next.getAsInt(); SIZEOF_SUN_PATH = next.getAsInt(); WATCHER_KINDS = next.getAsInt();
     EPERM = next.getAsInt();
+    WNOHANG = next.getAsInt(); WUNTRACED = next.getAsInt(); IOV_MAX = next.getAsInt();
+    SOCK_SEQPACKET = next.getAsInt(); SO_TYPE = next.getAsInt(); SO_DOMAIN = next.getAsInt();
+    SO_ACCEPTCONN = next.getAsInt(); IPPROTO_IP = next.getAsInt(); IPPROTO_UDP = next.getAsInt();
+    TCP_KEEPIDLE = next.getAsInt(); TCP_KEEPINTVL = next.getAsInt(); TCP_KEEPCNT = next.getAsInt();
+    ARRAY_IO_MAX = next.getAsInt();
     READ = cursor[0];
     AVAILABLE = values == null ? -1 : values.length;
   }

@@ -1,8 +1,10 @@
 package io.gevent4j.loop;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 
@@ -10,8 +12,14 @@ import java.nio.channels.ClosedChannelException;
  * Turns the {@code -errno} results of natives into exceptions (natives never throw).
  * Where users expect a JDK type ({@code ECONNREFUSED} is a {@link ConnectException},
  * {@code EBADF} a {@link ClosedChannelException}, {@code ETIMEDOUT} a
- * {@link SocketTimeoutException}), that type is thrown with the {@link NativeIoException}
- * as its cause.
+ * {@link SocketTimeoutException}, {@code EHOSTUNREACH}/{@code ENETUNREACH} a
+ * {@link NoRouteToHostException}, {@code EADDRINUSE} a {@link BindException},
+ * {@code ECONNRESET} a {@link SocketException}), that type is thrown with the
+ * {@link NativeIoException} as its cause. Everything else is the {@link NativeIoException}
+ * itself.
+ *
+ * <p>{@code EAGAIN} is not an error here: the I/O calls of {@link Posix} return it as the
+ * value {@link Posix#WOULD_BLOCK} without building an exception.
  */
 public final class Errors {
   private Errors() {}
@@ -52,6 +60,10 @@ public final class Errors {
       mapped = new ClosedChannelException();
     } else if (errno == Constants.EHOSTUNREACH || errno == Constants.ENETUNREACH) {
       mapped = new NoRouteToHostException(cause.getMessage());
+    } else if (errno == Constants.EADDRINUSE) {
+      mapped = new BindException(cause.getMessage());
+    } else if (errno == Constants.ECONNRESET) {
+      mapped = new SocketException(cause.getMessage());
     } else {
       return cause;
     }

@@ -447,6 +447,123 @@ class LoopTest {
   }
 
   @Test
+  void ioOnPipeAndSocketpair() throws IOException {
+    int[] pipe = Posix.pipe2(0);
+    int[] pair = Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM, 0);
+    try {
+      List<String> fired = new ArrayList<>();
+      IoWatcher pipeReader = loop.io(pipe[0], Watcher.READ);
+      IoWatcher pairReader = loop.io(pair[1], Watcher.READ);
+      IoWatcher pairWriter = loop.io(pair[0], Watcher.WRITE);
+      pipeReader.start(revents -> {
+        fired.add("pipe " + revents);
+        pipeReader.stop();
+      });
+      pairReader.start(revents -> {
+        fired.add("pair " + revents);
+        pairReader.stop();
+      });
+      pairWriter.start(revents -> {
+        fired.add("writable " + revents);
+        pairWriter.stop();
+      });
+      loop.run(RunMode.NOWAIT);
+      assertEquals(List.of("writable " + Watcher.WRITE), fired, "nothing to read yet; an empty socket is writable");
+      Posix.write(pipe[1], new byte[] {1}, 0, 1);
+      Posix.write(pair[0], new byte[] {2}, 0, 1);
+      runUntil(loop, () -> fired.size() == 3, 10);
+      assertTrue(fired.contains("pipe " + Watcher.READ), fired.toString());
+      assertTrue(fired.contains("pair " + Watcher.READ), fired.toString());
+    } finally {
+      for (int fd : new int[] {pipe[0], pipe[1], pair[0], pair[1]}) Posix.close(fd);
+    }
+  }
+
+  @Test
+  void twoWatchersOnOneFdEachGetTheirOwnEvents() throws IOException {
+    int[] pair = Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM, 0);
+    try {
+      AtomicInteger reads = new AtomicInteger();
+      AtomicInteger writes = new AtomicInteger();
+      IoWatcher reader = loop.io(pair[0], Watcher.READ);
+      IoWatcher writer = loop.io(pair[0], Watcher.WRITE);
+      reader.start(revents -> {
+        assertEquals(Watcher.READ, revents);
+        reads.incrementAndGet();
+        reader.stop();
+      });
+      writer.start(revents -> {
+        assertEquals(Watcher.WRITE, revents);
+        writes.incrementAndGet();
+        writer.stop();
+      });
+      runUntil(loop, () -> writes.get() == 1, 10);
+      assertEquals(0, reads.get());
+      assertTrue(reader.isActive(), "stopping the writer leaves the reader armed");
+      Posix.write(pair[1], new byte[] {1}, 0, 1);
+      runUntil(loop, () -> reads.get() == 1, 10);
+      // events change while active
+      writer.setEvents(Watcher.READ | Watcher.WRITE);
+      writer.start(revents -> writes.incrementAndGet());
+      writer.setEvents(Watcher.WRITE);
+      runUntil(loop, () -> writes.get() == 2, 10);
+      writer.stop();
+    } finally {
+      Posix.close(pair[0]);
+      Posix.close(pair[1]);
+    }
+  }
+
+  @Test
+  void aRefusedConnectIsReadyNotAnErrorOnBothBackends() throws IOException {
+    int listener = Posix.socket(Posix.AF_INET, Posix.SOCK_STREAM, 0);
+    Posix.bind(listener, new java.net.InetSocketAddress("127.0.0.1", 0));
+    java.net.SocketAddress closedPort = Posix.getsockname(listener);
+    Posix.close(listener); // nobody listens there now
+    int fd = Posix.socket(Posix.AF_INET, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK, 0);
+    try {
+      int rc = Posix.connect(fd, closedPort);
+      if (rc != Posix.IN_PROGRESS) return; // refused at once: nothing to watch
+      IoWatcher io = loop.io(fd, Watcher.WRITE);
+      int[] fired = {0};
+      io.start(revents -> {
+        fired[0] = revents;
+        io.stop();
+      });
+      runUntil(loop, () -> fired[0] != 0, 10);
+      assertEquals(0, fired[0] & Watcher.ERROR, "a socket error is readiness, not a watcher error: " + fired[0]);
+      assertThrows(java.net.ConnectException.class, () -> Posix.finishConnect(fd));
+    } finally {
+      Posix.close(fd);
+    }
+  }
+
+  @Test
+  void childExitStatusIsReportedAndReaped() throws IOException {
+    int pid = Posix.spawn("/bin/sh", new String[] {"sh", "-c", "exit 7"}, null, new Posix.SpawnOptions());
+    ChildWatcher child = loop.child(pid);
+    int[] fired = {0};
+    child.start(revents -> fired[0] = revents);
+    runUntil(loop, () -> fired[0] != 0, 10);
+    assertEquals(Constants.EV_CHILD, fired[0]);
+    assertEquals(7, child.returncode());
+    assertFalse(child.isActive());
+    // reaped: the pid is no child of ours any more
+    assertThrows(IllegalArgumentException.class, () -> loop.child(pid).start(revents -> {}));
+  }
+
+  @Test
+  void childKilledBySignal() throws IOException {
+    int pid = Posix.spawn("/bin/sleep", new String[] {"sleep", "30"}, null, new Posix.SpawnOptions());
+    ChildWatcher child = loop.child(pid);
+    int[] fired = {0};
+    child.start(revents -> fired[0] = revents);
+    Posix.kill(pid, Signals.SIGTERM);
+    runUntil(loop, () -> fired[0] != 0, 10);
+    assertEquals(-Signals.SIGTERM, child.returncode());
+  }
+
+  @Test
   void childOfAnotherProcessIsAClearError() {
     ChildWatcher init = loop.child(1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> init.start(revents -> {}));
