@@ -113,6 +113,13 @@ int g4j_loop_run(g4j_loop *loop, int mode) {
   return loop->events_count;
 }
 
+/* Only a run in progress is broken. Outside one, libuv's uv_stop would make the *next*
+ * uv_run return at once without polling (a RUN_ONCE that waits for nothing), while libev's
+ * ev_run clears a break left from before: the backends agree on the latter. */
+void g4j_loop_break(g4j_loop *loop) {
+  if (loop->running) loop->ops->break_loop(loop);
+}
+
 char *g4j_loop_backend_name(g4j_loop *loop, char *buf, int len) {
   snprintf(buf, len, "%s:%s", loop->ops->name, loop->ops->method(loop));
   return buf;

@@ -114,6 +114,7 @@ const g4j_backend_ops *g4j_backend(int backend);
 int g4j_loop_new(int backend, g4j_loop **out);
 void g4j_loop_destroy(g4j_loop *loop);            /* stops and frees every watcher */
 int g4j_loop_run(g4j_loop *loop, int mode);       /* number of events in the batch, or -errno */
+void g4j_loop_break(g4j_loop *loop);             /* the run in progress returns after this iteration */
 char *g4j_loop_backend_name(g4j_loop *loop, char *buf, int len); /* "libev:epoll" */
 
 int g4j_watcher_new(g4j_loop *loop, int kind, int32_t id, g4j_watcher **out);

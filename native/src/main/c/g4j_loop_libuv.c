@@ -8,12 +8,16 @@
  *    once per handle (libuv asserts on a second close, which would kill the JVM);
  *  - an async handle is active from init on, so it is unref'd while its watcher is
  *    stopped and its events are dropped then;
+ *  - uv_poll_init's O_NONBLOCK is undone, and a POLLERR is readiness (handle re-armed), as
+ *    with libev;
+ *  - timer values are rounded up to whole milliseconds and saturate;
  *  - libuv has no fork watcher: ENOTSUP.
  */
 #include "g4j_loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,10 +43,16 @@ typedef struct {
 
 static void free_on_close(uv_handle_t *h) { free(h); }
 
+/* Seconds to libuv's milliseconds, rounded up: a timer must never fire before its time,
+ * and a positive repeat must not become 0, which libuv takes for "one-shot" (the core
+ * would then count a stopped timer as active forever). Past uint64's range the value
+ * saturates: converting it is undefined, and gcc's code gives 0, i.e. fire at once. */
 static uint64_t millis(double seconds) {
-  /* round up: a timer must never fire before its time */
+  if (!(seconds > 0)) return 0;
   double ms = ceil(seconds * 1000.0 - 1e-9);
-  return ms <= 0 ? 0 : (uint64_t) ms;
+  if (ms < 1) return 1;
+  if (ms >= 18446744073709551616.0) return UINT64_MAX;
+  return (uint64_t) ms;
 }
 
 static int libuv_loop_init(g4j_loop *loop) {
@@ -99,6 +109,10 @@ static int libuv_pending_count(g4j_loop *loop) { return 0; /* libuv runs callbac
 
 static void on_poll(uv_poll_t *h, int status, int uv_events);
 
+static int uv_mask(int events) {
+  return ((events & G4J_EV_READ) ? UV_READABLE : 0) | ((events & G4J_EV_WRITE) ? UV_WRITABLE : 0);
+}
+
 static io_entry *entry_for(g4j_loop *loop, int fd, int *rc) {
   libuv_loop *l = LOOP(loop);
   if (fd >= l->fds_size) {
@@ -119,7 +133,12 @@ static io_entry *entry_for(g4j_loop *loop, int fd, int *rc) {
     *rc = -ENOMEM;
     return NULL;
   }
+  /* uv_poll_init sets O_NONBLOCK, which libev does not and a poll handle does not need:
+   * put the flags back, or a blocking fd the JVM reads from (stdin, a subprocess pipe)
+   * starts failing with EAGAIN because someone waited for it on a libuv loop. */
+  int flags = fcntl(fd, F_GETFL);
   *rc = uv_poll_init(&l->uv, &e->poll, fd);
+  if (flags >= 0 && !(flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags);
   if (*rc < 0) {
     free(e);
     return NULL;
@@ -143,8 +162,7 @@ static int entry_update(g4j_loop *loop, io_entry *e) {
     return 0;
   }
   if (events != e->events) {
-    int uv_events = ((events & G4J_EV_READ) ? UV_READABLE : 0) | ((events & G4J_EV_WRITE) ? UV_WRITABLE : 0);
-    int rc = uv_poll_start(&e->poll, uv_events, on_poll);
+    int rc = uv_poll_start(&e->poll, uv_mask(events), on_poll);
     if (rc < 0) return rc;
     e->events = events;
   }
@@ -169,15 +187,15 @@ static void entry_remove(g4j_watcher *w) {
 static void on_poll(uv_poll_t *h, int status, int uv_events) {
   io_entry *e = h->data;
   int revents;
-  if (status < 0 && fcntl(e->fd, F_GETFD) != -1) {
-    /* libuv turns POLLERR on a live fd (a refused connect, a reset) into an error and stops
-     * the handle; libev reports such an fd readable and writable, so the next read or
-     * connect check surfaces the socket's error. Do as libev: re-arm and report ready. */
-    status = uv_poll_start(&e->poll, ((e->events & G4J_EV_READ) ? UV_READABLE : 0) |
-                                         ((e->events & G4J_EV_WRITE) ? UV_WRITABLE : 0), on_poll);
-    uv_events = UV_READABLE | UV_WRITABLE;
-  }
-  if (status < 0) {
+  if (status < 0 && fcntl(e->fd, F_GETFD) >= 0 &&
+      uv_poll_start(&e->poll, uv_mask(e->events), on_poll) == 0) {
+    /* libuv turns POLLERR (a socket error, a pipe without its reader) into UV_EBADF and
+     * stops the handle. libev reports it as readiness and keeps polling, so that the next
+     * read or write returns the error: do the same, the handle re-armed. Only a fd that is
+     * really gone stops its watchers with EV_ERROR, as libev's fd_kill does. */
+    status = 0;
+    revents = G4J_EV_READ | G4J_EV_WRITE;
+  } else if (status < 0) {
     revents = G4J_EV_ERROR | G4J_EV_READ | G4J_EV_WRITE;
   } else {
     revents = ((uv_events & (UV_READABLE | UV_DISCONNECT)) ? G4J_EV_READ : 0) |
@@ -279,7 +297,7 @@ static int libuv_start(g4j_watcher *w) {
     case G4J_CHECK: rc = uv_check_start(w->backend, on_check); break;
     case G4J_STAT: {
       uint64_t interval = w->u.stat.interval > 0 ? millis(w->u.stat.interval) : 5000;
-      rc = uv_fs_poll_start(w->backend, on_stat, w->u.stat.path, (unsigned int) (interval ? interval : 1));
+      rc = uv_fs_poll_start(w->backend, on_stat, w->u.stat.path, (unsigned int) (interval < UINT_MAX ? interval : UINT_MAX));
       break;
     }
     default: return -ENOTSUP;

@@ -31,7 +31,7 @@ static jobject loop_events(JNIEnv *env, jclass cls, jlong loop) {
 
 static jdouble loop_now(JNIEnv *env, jclass cls, jlong loop) { return LOOP(loop)->ops->now(LOOP(loop)); }
 static void loop_update_now(JNIEnv *env, jclass cls, jlong loop) { LOOP(loop)->ops->update_now(LOOP(loop)); }
-static void loop_break(JNIEnv *env, jclass cls, jlong loop) { LOOP(loop)->ops->break_loop(LOOP(loop)); }
+static void loop_break(JNIEnv *env, jclass cls, jlong loop) { g4j_loop_break(LOOP(loop)); }
 static jint loop_pending(JNIEnv *env, jclass cls, jlong loop) { return LOOP(loop)->ops->pending_count(LOOP(loop)); }
 static jint loop_active(JNIEnv *env, jclass cls, jlong loop) { return LOOP(loop)->active_watchers; }
 static jint loop_referenced(JNIEnv *env, jclass cls, jlong loop) { return LOOP(loop)->referenced_watchers; }
