@@ -303,7 +303,7 @@ public final class Hub implements Executor, AutoCloseable {
   }
 
   /** True when nothing can make progress: nothing ready, nothing watched, nothing in flight. */
-  private boolean idle() {
+  private boolean nothingCanProgress() {
     return readyQueue.isEmpty() && incoming.isEmpty() && loop.referencedCount() == 0 && keepAlive == 0
         && liveGreenlets == atWaitPoint;
   }
@@ -342,7 +342,7 @@ public final class Hub implements Executor, AutoCloseable {
         runBatch();
         if (done.getAsBoolean()) return true;
         drainIncoming();
-        if (idle()) {
+        if (nothingCanProgress()) {
           if (loopExit) {
             throw new LoopExit("waiting for " + what + " on " + thread.getName()
                 + ", but nothing can make progress: no greenlet is ready, no watcher is active and no work is in flight");

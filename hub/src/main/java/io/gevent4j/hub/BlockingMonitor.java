@@ -1,0 +1,103 @@
+package io.gevent4j.hub;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.Timespan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices a hub held by one greenlet (or callback) longer than {@code gevent.maxBlockingTime}
+ * and reports it: a log line on {@code io.gevent4j.hub.monitor} with the greenlet's stack, and
+ * a JFR event {@code io.gevent4j.HubBlocked} (gevent's monitor thread, {@code _monitor.py}).
+ * One daemon thread watches every hub that asked for it.
+ */
+final class BlockingMonitor {
+  private BlockingMonitor() {}
+
+  static final Logger LOG = LoggerFactory.getLogger("io.gevent4j.hub.monitor");
+  private static final Set<Hub> WATCHED = ConcurrentHashMap.newKeySet();
+  private static Thread thread;
+
+  /** Reported in a JFR recording for each blocked hub. */
+  @Name("io.gevent4j.HubBlocked")
+  @Label("Hub Blocked")
+  @Category("gevent4j")
+  @Description("A greenlet or callback held its hub longer than gevent.maxBlockingTime")
+  static final class HubBlockedEvent extends Event {
+    @Label("Hub thread")
+    String hub;
+
+    @Label("Greenlet")
+    String greenlet;
+
+    @Label("Blocked for")
+    @Timespan(Timespan.NANOSECONDS)
+    long blockedNanos;
+
+    @Label("Stack")
+    String stack;
+  }
+
+  static synchronized void watch(Hub hub) {
+    WATCHED.add(hub);
+    if (thread == null) {
+      thread = Thread.ofPlatform().daemon(true).name("gevent4j-monitor").start(BlockingMonitor::run);
+    }
+  }
+
+  private static void run() {
+    // The task each hub was running when last reported, so one blocking is reported once.
+    Map<Hub, Long> reported = new WeakHashMap<>();
+    while (true) {
+      long limitNanos = (long) (Config.maxBlockingTime() * 1e9);
+      try {
+        Thread.sleep(Math.max(1, limitNanos / 2_000_000));
+      } catch (InterruptedException e) {
+        return;
+      }
+      for (Hub hub : WATCHED) {
+        if (hub.isClosed()) {
+          WATCHED.remove(hub);
+          continue;
+        }
+        long started = hub.taskStartedNanos;
+        long task = hub.tasksRun;
+        if (started == 0) continue;
+        long blocked = System.nanoTime() - started;
+        if (blocked < limitNanos || Long.valueOf(task).equals(reported.get(hub))) continue;
+        reported.put(hub, task);
+        report(hub, blocked);
+      }
+    }
+  }
+
+  private static void report(Hub hub, long blockedNanos) {
+    RawGreenlet running = null;
+    for (RawGreenlet g : hub.liveGreenlets()) {
+      Thread t = g.thread();
+      if (t != null && VirtualThreads.carrierOf(t) == hub.thread) running = g;
+    }
+    StackTraceElement[] stack = running != null ? running.thread().getStackTrace() : hub.thread.getStackTrace();
+    StringBuilder text = new StringBuilder();
+    for (StackTraceElement e : stack) text.append("\n\tat ").append(e);
+    String who = running != null ? running.name() : "a hub callback";
+    LOG.warn("{} has held hub {} for {} ms (gevent.maxBlockingTime {} s):{}", who, hub.thread.getName(),
+        blockedNanos / 1_000_000, Config.maxBlockingTime(), text);
+    HubBlockedEvent event = new HubBlockedEvent();
+    if (event.isEnabled()) {
+      event.hub = hub.thread.getName();
+      event.greenlet = who;
+      event.blockedNanos = blockedNanos;
+      event.stack = text.toString();
+      event.commit();
+    }
+  }
+}
