@@ -33,7 +33,14 @@ class NativePackagingIT {
   }
 
   private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return run(command, java.util.Map.of());
+  }
+
+  private static String run(List<String> command, java.util.Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("GEVENT_LOOP");
+    builder.environment().putAll(env);
+    Process p = builder.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(50, TimeUnit.SECONDS), "still running: " + command);
     assertEquals(0, p.exitValue(), command + " failed:\n" + out);
@@ -67,6 +74,27 @@ class NativePackagingIT {
       if (parts.length == 3 && parts[1].equals("T")) exported.add(parts[2]);
     }
     assertEquals(List.of("JNI_OnLoad", "JNI_OnUnload"), exported.stream().sorted().toList(), "only the JNI entry points are exported");
+  }
+
+  private static List<String> probe(String... jvmArgs) {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED"));
+    command.addAll(List.of(jvmArgs));
+    command.addAll(List.of("-cp", jar() + java.io.File.pathSeparator + System.getProperty("probe.classes", "target/test-classes"),
+        BackendProbe.class.getName()));
+    return command;
+  }
+
+  @Test
+  void theBackendComesFromThePropertyThenTheEnvironmentThenTheDefault() throws Exception {
+    assertTrue(run(probe()).contains("backend libev:epoll"), "default");
+    assertTrue(run(probe(), java.util.Map.of("GEVENT_LOOP", "libuv")).contains("backend libuv:epoll"), "environment");
+    assertTrue(run(probe("-Dgevent.loop=libev"), java.util.Map.of("GEVENT_LOOP", "libuv")).contains("backend libev:epoll"),
+        "the property wins");
+    String bad = run(probe("-Dgevent.loop=libevent"));
+    assertTrue(bad.contains("refused gevent.loop=libevent is not a loop backend; valid values: libev, libuv"), bad);
+    String badEnv = run(probe(), java.util.Map.of("GEVENT_LOOP", "epoll"));
+    assertTrue(badEnv.contains("refused GEVENT_LOOP=epoll"), badEnv);
   }
 
   @Test
