@@ -57,6 +57,12 @@ final class BlockingMonitor {
     // The task each hub was running when last reported, so one blocking is reported once.
     Map<Hub, Long> reported = new WeakHashMap<>();
     while (true) {
+      synchronized (BlockingMonitor.class) {
+        if (WATCHED.isEmpty()) {
+          thread = null; // started again by the next watch(): no thread outlives the hubs it watched
+          return;
+        }
+      }
       long limitNanos = (long) (Config.maxBlockingTime() * 1e9);
       try {
         Thread.sleep(Math.max(1, limitNanos / 2_000_000));

@@ -33,6 +33,7 @@ public final class RawGreenlet {
   private volatile Throwable pending;
   private volatile boolean pendingIsTimeout;
   private boolean interruptedByHub;
+  private volatile Throwable failure;
   /** True while parked at a gevent4j wait point; hub thread only. */
   boolean atWaitPoint;
 
@@ -96,6 +97,14 @@ public final class RawGreenlet {
     return started;
   }
 
+  /**
+   * What ended the greenlet when it failed: an exception that escaped its body, or the error a
+   * kill delivered (other than {@link GreenletExit}); null while alive and after a success.
+   */
+  public Throwable failure() {
+    return failure;
+  }
+
   /** True once its body has ended, or when killed before it started. */
   public boolean dead() {
     return dead;
@@ -146,16 +155,27 @@ public final class RawGreenlet {
       failure = t;
     } finally {
       clearHubInterrupt();
+      // A kill delivered by interrupting a JDK call may surface as that call's exception
+      // (a SocketException, say): the kill is the outcome.
+      Throwable killedBy;
+      synchronized (this) {
+        killedBy = pending;
+        pending = null;
+      }
+      if (killedBy != null) failure = killedBy instanceof GreenletExit ? null : killedBy;
       finish(failure);
     }
   }
 
   /** A greenlet killed before it ever ran ends here, without running. */
   void finishUnstarted() {
-    finish(null);
+    Throwable killedBy = pending;
+    pending = null;
+    finish(killedBy instanceof GreenletExit ? null : killedBy);
   }
 
   private void finish(Throwable failure) {
+    this.failure = failure;
     dead = true;
     pending = null;
     hub.greenletEnded(this, failure);
@@ -202,7 +222,9 @@ public final class RawGreenlet {
     }
     if (atWaitPoint) {
       java.util.concurrent.locks.LockSupport.unpark(t);
-    } else if (t.getState() != Thread.State.RUNNABLE && t.getState() != Thread.State.NEW) {
+    } else {
+      // Parked in a JDK blocking call, or ready to run into one: interrupt it. (The hub runs
+      // one greenlet at a time and this code is that one, so the target is not running.)
       interruptedByHub = true;
       t.interrupt();
     }

@@ -16,6 +16,35 @@ public final class Leaks {
   private final long fds;
   private final Set<Thread> threads;
 
+  private static boolean warmedUp;
+
+  /**
+   * The JDK opens its virtual-thread I/O pollers (epoll descriptors) once per JVM, the first
+   * time a virtual thread parks on a socket: make that happen before any snapshot, so that it
+   * is not taken for a test's leak. An accept that no client ever answers must park (20 ms).
+   */
+  // Not from a static initializer: the virtual thread would wait for this class's initialization.
+  private static synchronized void warmUpJdkPollers() {
+    if (warmedUp) return;
+    warmedUp = true;
+    java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, loopback)) {
+      server.setSoTimeout(20);
+      Thread acceptor = Thread.ofVirtual().start(() -> {
+        try {
+          server.accept().close();
+        } catch (java.net.SocketTimeoutException expected) {
+          // parked in the poller, as wanted
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      acceptor.join();
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError("cannot warm up the JDK's pollers", e);
+    }
+  }
+
   private Leaks(long fds, Set<Thread> threads) {
     this.fds = fds;
     this.threads = threads;
@@ -25,6 +54,7 @@ public final class Leaks {
   public static Leaks snapshot() {
     // Process-wide, once-only descriptors (libuv's signal lock pipe) are not a test's leak.
     io.gevent4j.loop.Native.isAvailable();
+    warmUpJdkPollers();
     return new Leaks(openFds(), Thread.getAllStackTraces().keySet());
   }
 
