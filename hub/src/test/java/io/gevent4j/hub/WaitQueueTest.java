@@ -1,0 +1,103 @@
+package io.gevent4j.hub;
+
+import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The FIFO wait queue under every sync object; both backends. */
+@org.junit.jupiter.api.Timeout(120)
+class WaitQueueTest {
+
+  @Test
+  void waitersAreWokenFirstComeFirstServed() {
+    onFreshHub(hub -> {
+      WaitQueue queue = new WaitQueue();
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        int n = i;
+        hub.execute(() -> {
+          WaitQueue.Ticket t = queue.enqueue(false, null);
+          assertTrue(t.await(Double.POSITIVE_INFINITY));
+          order.add(n * 100 + (Integer) t.value());
+        });
+      }
+      Hub.sleep(0);
+      assertEquals(5, queue.size());
+      for (int i = 0; i < 5; i++) assertTrue(queue.wakeOne(i));
+      assertFalse(queue.wakeOne(99));
+      assertTrue(hub.join(5));
+      assertEquals(List.of(0, 101, 202, 303, 404), order);
+    });
+  }
+
+  @Test
+  void aTimedOutTicketLeavesTheQueue() {
+    onFreshHub(hub -> {
+      WaitQueue queue = new WaitQueue();
+      WaitQueue.Ticket t = queue.enqueue(false, null);
+      assertFalse(t.await(0.01));
+      assertTrue(queue.isEmpty());
+      assertFalse(queue.wakeOne("nobody"));
+      WaitQueue.Ticket now = queue.enqueue(false, null);
+      assertFalse(now.await(0), "0 does not wait");
+    });
+  }
+
+  @Test
+  void whatAKilledWakenWaiterWasHandedIsPassedOn() {
+    onFreshHub(hub -> {
+      WaitQueue queue = new WaitQueue();
+      List<Object> passedOn = Collections.synchronizedList(new ArrayList<>());
+      RawGreenlet g = hub.newGreenlet(() -> queue.enqueue(false, passedOn::add).await(Double.POSITIVE_INFINITY), "w").start();
+      Hub.sleep(0);
+      g.throwInto(new GreenletExit()); // the kill lands first...
+      assertTrue(queue.wakeOne("permit")); // ...then the wake-up, before the greenlet ran again
+      assertTrue(hub.join(5));
+      assertEquals(List.of("permit"), passedOn);
+    });
+  }
+
+  @Test
+  void manyThreadsWakeWaitersOfOneHub() throws Exception {
+    onFreshHub(hub -> {
+      WaitQueue queue = new WaitQueue();
+      int waiters = 400;
+      AtomicInteger woken = new AtomicInteger();
+      for (int i = 0; i < waiters; i++) {
+        hub.execute(() -> {
+          if (queue.enqueue(true, null).await(Double.POSITIVE_INFINITY)) woken.incrementAndGet();
+        });
+      }
+      Hub.sleep(0);
+      List<Thread> wakers = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        wakers.add(Thread.ofPlatform().start(() -> {
+          for (int i = 0; i < waiters / 8; i++) {
+            while (!queue.wakeOne(null)) Thread.onSpinWait();
+          }
+        }));
+      }
+      assertTrue(hub.join(30));
+      for (Thread t : wakers) t.join();
+      assertEquals(waiters, woken.get());
+    });
+  }
+
+  @Test
+  void anUnsharedTicketNothingCanWakeIsLoopExit() {
+    onFreshHub(hub -> {
+      WaitQueue queue = new WaitQueue();
+      WaitQueue.Ticket t = queue.enqueue(false, null);
+      assertThrows(LoopExit.class, () -> t.await(Double.POSITIVE_INFINITY));
+      assertTrue(queue.isEmpty(), "the ticket left the queue");
+    });
+  }
+}
