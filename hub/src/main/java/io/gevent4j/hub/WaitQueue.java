@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through the owner's {@code abandoned} callback, so nothing is lost. Waking a waiter parked
  * on another hub goes through that hub's thread-safe submission.
  *
+ * <p><b>Shared or not.</b> A wait nothing can ever end is {@link LoopExit}, not a hang. A queue
+ * used only by the thread (or the greenlets of the hub) that created it cannot be woken from
+ * elsewhere, so waiting on it with nothing else in flight is such a wait. Once any other thread
+ * or hub has used it ({@link #enqueue}, {@link #wakeOne}, {@link #wakeAll}, {@link #touch}), or
+ * it was {@linkplain #markShared() marked shared}, its waits keep their hub alive instead.
+ *
  * <p>Thread-safe: every method may be called from any thread.
  */
 public final class WaitQueue {
@@ -23,20 +29,45 @@ public final class WaitQueue {
   private static final int CANCELLED = 2;
 
   private final ArrayDeque<Ticket> tickets = new ArrayDeque<>();
+  private final Thread creator = identity();
+  private volatile boolean shared;
+
+  /** The thread that stands for the caller: a greenlet's hub thread, or the plain thread itself. */
+  private static Thread identity() {
+    RawGreenlet g = RawGreenlet.current();
+    return g != null ? g.hub.thread : Thread.currentThread();
+  }
+
+  /**
+   * Notes a use by the calling thread or greenlet: a use from another thread or hub than the
+   * creator's makes the queue shared. Owners call it from their methods that change state
+   * without waiting or waking (an {@code Event.clear()}, say).
+   */
+  public void touch() {
+    if (!shared && identity() != creator) shared = true;
+  }
+
+  /** Makes every wait on this queue keep its hub alive, as if another thread had used it. */
+  public void markShared() {
+    shared = true;
+  }
+
+  /** True once used by another thread or hub than its creator's, or marked shared. */
+  public boolean isShared() {
+    return shared;
+  }
 
   /** One waiter's place in the queue. */
   public final class Ticket {
     private final Hub hub;
     private final Thread thread;
-    private final boolean shared;
     private final java.util.function.Consumer<Object> abandoned;
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private volatile Object value;
 
-    private Ticket(boolean shared, java.util.function.Consumer<Object> abandoned) {
+    private Ticket(java.util.function.Consumer<Object> abandoned) {
       this.hub = Hub.current();
       this.thread = Thread.currentThread();
-      this.shared = shared;
       this.abandoned = abandoned;
     }
 
@@ -45,7 +76,7 @@ public final class WaitQueue {
      *
      * @param timeout seconds; infinite waits as long as it takes, 0 does not wait
      * @return true when woken, false when the timeout came first (the ticket left the queue)
-     * @throws LoopExit when nothing can ever wake it (an unshared ticket)
+     * @throws LoopExit when nothing can ever wake it (see "shared or not" above)
      */
     public boolean await(double timeout) {
       Timeouts.check(timeout);
@@ -55,6 +86,8 @@ public final class WaitQueue {
       boolean woken;
       try {
         woken = hub.block(() -> state.get() == WOKEN, timeout, shared, this);
+        // (read when the wait starts: a queue that becomes shared later cannot save a wait
+        // that already ended in LoopExit)
       } catch (Throwable t) {
         abandon();
         throw t;
@@ -101,14 +134,15 @@ public final class WaitQueue {
   /**
    * Puts the current greenlet or thread at the back of the queue.
    *
-   * @param shared whether a thread or hub other than the waiter's may wake it: the wait then
-   *     keeps the waiter's hub alive instead of ending in {@link LoopExit}
    * @param abandoned given what a woken ticket was handed when its waiter gave up anyway
    *     (timed out or killed after the wake-up), to pass it on; may be null
    */
-  public synchronized Ticket enqueue(boolean shared, java.util.function.Consumer<Object> abandoned) {
-    Ticket t = new Ticket(shared, abandoned);
-    tickets.add(t);
+  public Ticket enqueue(java.util.function.Consumer<Object> abandoned) {
+    touch();
+    Ticket t = new Ticket(abandoned);
+    synchronized (this) {
+      tickets.add(t);
+    }
     return t;
   }
 
@@ -118,6 +152,7 @@ public final class WaitQueue {
    * @return false when nobody waits
    */
   public boolean wakeOne(Object value) {
+    touch();
     while (true) {
       Ticket t;
       synchronized (this) {
@@ -134,6 +169,7 @@ public final class WaitQueue {
    * @return how many were woken
    */
   public int wakeAll(Object value) {
+    touch();
     Ticket[] all;
     synchronized (this) {
       all = tickets.toArray(new Ticket[0]);

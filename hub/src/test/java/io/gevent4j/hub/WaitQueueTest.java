@@ -24,7 +24,7 @@ class WaitQueueTest {
       for (int i = 0; i < 5; i++) {
         int n = i;
         hub.execute(() -> {
-          WaitQueue.Ticket t = queue.enqueue(false, null);
+          WaitQueue.Ticket t = queue.enqueue(null);
           assertTrue(t.await(Double.POSITIVE_INFINITY));
           order.add(n * 100 + (Integer) t.value());
         });
@@ -42,11 +42,11 @@ class WaitQueueTest {
   void aTimedOutTicketLeavesTheQueue() {
     onFreshHub(hub -> {
       WaitQueue queue = new WaitQueue();
-      WaitQueue.Ticket t = queue.enqueue(false, null);
+      WaitQueue.Ticket t = queue.enqueue(null);
       assertFalse(t.await(0.01));
       assertTrue(queue.isEmpty());
       assertFalse(queue.wakeOne("nobody"));
-      WaitQueue.Ticket now = queue.enqueue(false, null);
+      WaitQueue.Ticket now = queue.enqueue(null);
       assertFalse(now.await(0), "0 does not wait");
     });
   }
@@ -56,7 +56,7 @@ class WaitQueueTest {
     onFreshHub(hub -> {
       WaitQueue queue = new WaitQueue();
       List<Object> passedOn = Collections.synchronizedList(new ArrayList<>());
-      RawGreenlet g = hub.newGreenlet(() -> queue.enqueue(false, passedOn::add).await(Double.POSITIVE_INFINITY), "w").start();
+      RawGreenlet g = hub.newGreenlet(() -> queue.enqueue(passedOn::add).await(Double.POSITIVE_INFINITY), "w").start();
       Hub.sleep(0);
       g.throwInto(new GreenletExit()); // the kill lands first...
       assertTrue(queue.wakeOne("permit")); // ...then the wake-up, before the greenlet ran again
@@ -69,11 +69,12 @@ class WaitQueueTest {
   void manyThreadsWakeWaitersOfOneHub() throws Exception {
     onFreshHub(hub -> {
       WaitQueue queue = new WaitQueue();
+      queue.markShared(); // the wakers below are other threads
       int waiters = 400;
       AtomicInteger woken = new AtomicInteger();
       for (int i = 0; i < waiters; i++) {
         hub.execute(() -> {
-          if (queue.enqueue(true, null).await(Double.POSITIVE_INFINITY)) woken.incrementAndGet();
+          if (queue.enqueue(null).await(Double.POSITIVE_INFINITY)) woken.incrementAndGet();
         });
       }
       Hub.sleep(0);
@@ -92,10 +93,29 @@ class WaitQueueTest {
   }
 
   @Test
+  void aQueueUsedByAnotherThreadIsShared() throws Exception {
+    onFreshHub(hub -> {
+      WaitQueue queue = new WaitQueue();
+      assertFalse(queue.isShared());
+      hub.execute(queue::touch); // a greenlet of the creator's hub: still the same owner
+      Hub.sleep(0);
+      assertFalse(queue.isShared());
+      Thread other = Thread.ofPlatform().start(queue::touch);
+      other.join();
+      assertTrue(queue.isShared());
+      Thread later = Thread.ofPlatform().unstarted(() -> queue.wakeOne("late"));
+      WaitQueue.Ticket t = queue.enqueue(null);
+      later.start();
+      assertTrue(t.await(10), "a shared queue's wait waits for the other thread");
+      later.join();
+    });
+  }
+
+  @Test
   void anUnsharedTicketNothingCanWakeIsLoopExit() {
     onFreshHub(hub -> {
       WaitQueue queue = new WaitQueue();
-      WaitQueue.Ticket t = queue.enqueue(false, null);
+      WaitQueue.Ticket t = queue.enqueue(null);
       assertThrows(LoopExit.class, () -> t.await(Double.POSITIVE_INFINITY));
       assertTrue(queue.isEmpty(), "the ticket left the queue");
     });
