@@ -626,6 +626,11 @@ public final class Hub implements Executor, AutoCloseable {
     }
   }
 
+  /** Every open hub of this JVM (gevent.util.format_run_info walks them). */
+  public static List<Hub> all() {
+    return new ArrayList<>(HUBS);
+  }
+
   /** The greenlets alive on this hub, for run info and the monitor. */
   public List<RawGreenlet> liveGreenlets() {
     return new ArrayList<>(greenlets);

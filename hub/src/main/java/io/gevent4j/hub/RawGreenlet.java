@@ -34,6 +34,7 @@ public final class RawGreenlet {
   private volatile boolean pendingIsTimeout;
   private boolean interruptedByHub;
   private volatile Throwable failure;
+  private volatile Object owner;
   /** True while parked at a gevent4j wait point; hub thread only. */
   boolean atWaitPoint;
 
@@ -53,6 +54,23 @@ public final class RawGreenlet {
   /** The greenlet running this code: null on a plain thread and in virtual threads that are not greenlets. */
   public static RawGreenlet current() {
     return CURRENT.get();
+  }
+
+  /** What this raw greenlet runs for (a {@code Greenlet}, say), or null. */
+  public Object owner() {
+    return owner;
+  }
+
+  /**
+   * Records what this raw greenlet runs for; once.
+   *
+   * @throws IllegalStateException when already set
+   */
+  public void owner(Object owner) {
+    synchronized (this) {
+      if (this.owner != null) throw new IllegalStateException(this + " already runs for " + this.owner);
+      this.owner = owner;
+    }
   }
 
   /** The hub this greenlet runs on. */

@@ -1,0 +1,230 @@
+package io.gevent4j.greenlet;
+
+import io.gevent4j.hub.GreenletExit;
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.RawGreenlet;
+import io.gevent4j.hub.Timeout;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The top-level functions of gevent ({@code gevent/__init__}): spawning, joining, killing and
+ * waiting on many objects, sleeping, timeouts. Meant for {@code import static
+ * io.gevent4j.greenlet.Gevent.*}.
+ */
+public final class Gevent {
+  private Gevent() {}
+
+  /** {@link Greenlet#spawn(Callable)} (gevent's {@code gevent.spawn}). */
+  public static <T> Greenlet<T> spawn(Callable<T> body) {
+    return Greenlet.spawn(body);
+  }
+
+  /** {@link Greenlet#spawn(Runnable)}. */
+  public static Greenlet<Void> spawn(Runnable body) {
+    return Greenlet.spawn(body);
+  }
+
+  /** {@link Greenlet#spawnLater} (gevent's {@code gevent.spawn_later}). */
+  public static <T> Greenlet<T> spawnLater(double seconds, Callable<T> body) {
+    return Greenlet.spawnLater(seconds, body);
+  }
+
+  /** A raw greenlet: no result, no links, cheapest (gevent's {@code gevent.spawn_raw}). */
+  public static void spawnRaw(Runnable body) {
+    Hub.current().execute(body);
+  }
+
+  /**
+   * Waits for every greenlet to die (gevent's {@code joinall}).
+   *
+   * @return those that are dead, in the order they died
+   */
+  public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets) {
+    return joinAll(greenlets, Double.POSITIVE_INFINITY, false);
+  }
+
+  /**
+   * Waits for every greenlet to die, up to {@code timeout} (gevent's {@code joinall(greenlets,
+   * timeout, raise_error)}).
+   *
+   * @param raiseError rethrow the failure of the first greenlet that fails, as soon as it does
+   * @return those that are dead, in the order they died
+   */
+  public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, double timeout, boolean raiseError) {
+    checkTimeout(timeout);
+    List<Greenlet<?>> done = new ArrayList<>();
+    long deadline = deadline(timeout);
+    try (ReadyCollector<Greenlet<?>> collector = new ReadyCollector<>(new ArrayList<>(greenlets))) {
+      Greenlet<?> g;
+      while ((g = collector.next(deadline)) != null) {
+        done.add(g);
+        if (raiseError && g.exception() != null) g.get();
+      }
+    }
+    return done;
+  }
+
+  /** Kills every greenlet with GreenletExit and waits until they are dead (gevent's {@code killall}). */
+  public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
+    killAll(greenlets, true, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Kills every greenlet with GreenletExit; with {@code block}, waits up to {@code timeout} for
+   * them to die.
+   */
+  public static void killAll(Collection<? extends Greenlet<?>> greenlets, boolean block, double timeout) {
+    checkTimeout(timeout);
+    List<Greenlet<?>> all = new ArrayList<>(greenlets);
+    Greenlet<?> self = Greenlet.getCurrent();
+    for (Greenlet<?> g : all) {
+      if (g != self) g.kill(new GreenletExit(), false, 0);
+    }
+    if (block) {
+      all.remove(self);
+      joinAll(all, timeout, false);
+    }
+  }
+
+  /**
+   * Waits until every object is ready (gevent's {@code gevent.wait(objects)}): greenlets,
+   * events, async results, semaphores.
+   *
+   * @return the objects in the order they became ready
+   */
+  public static <W> List<W> waitAll(Collection<W> objects) {
+    return waitAll(objects, Double.POSITIVE_INFINITY, objects.size());
+  }
+
+  /** As {@link #waitAll(Collection)}, up to {@code timeout}; returns those ready by then. */
+  public static <W> List<W> waitAll(Collection<W> objects, double timeout) {
+    return waitAll(objects, timeout, objects.size());
+  }
+
+  /**
+   * Waits until {@code count} objects are ready or the timeout passes (gevent's
+   * {@code wait(objects, timeout, count)}).
+   *
+   * @return the ready ones, in readiness order
+   */
+  public static <W> List<W> waitAll(Collection<W> objects, double timeout, int count) {
+    checkTimeout(timeout);
+    if (count < 0) throw new IllegalArgumentException("count must be >= 0, not " + count);
+    List<W> ready = new ArrayList<>();
+    long deadline = deadline(timeout);
+    try (ReadyCollector<W> collector = new ReadyCollector<>(new ArrayList<>(objects))) {
+      W w;
+      while (ready.size() < count && (w = collector.next(deadline)) != null) ready.add(w);
+    }
+    return ready;
+  }
+
+  /**
+   * Each object as it becomes ready (gevent's {@code iwait}); the iteration ends quietly at
+   * the timeout. Iterate it from one greenlet or thread.
+   */
+  public static <W> Iterable<W> iwait(Collection<W> objects, double timeout) {
+    checkTimeout(timeout);
+    List<W> copy = new ArrayList<>(objects);
+    return () -> new Iterator<>() {
+      private final long deadline = deadline(timeout);
+      private ReadyCollector<W> collector;
+      private W next;
+      private boolean finished;
+
+      @Override
+      public boolean hasNext() {
+        if (next != null) return true;
+        if (finished) return false;
+        if (collector == null) collector = new ReadyCollector<>(copy);
+        next = collector.next(deadline);
+        if (next == null) {
+          finished = true;
+          collector.close();
+        }
+        return next != null;
+      }
+
+      @Override
+      public W next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        W w = next;
+        next = null;
+        return w;
+      }
+    };
+  }
+
+  /** {@link Hub#sleep(double)} (gevent's {@code gevent.sleep}). */
+  public static void sleep(double seconds) {
+    Hub.sleep(seconds);
+  }
+
+  /** {@link Hub#idle()} (gevent's {@code gevent.idle}). */
+  public static void idle() {
+    Hub.idle();
+  }
+
+  /** {@link Timeout#withTimeout} (gevent's {@code with_timeout}). */
+  public static <T> T withTimeout(double seconds, Callable<T> body, T fallback) {
+    return Timeout.withTimeout(seconds, body, fallback);
+  }
+
+  /** {@link Hub#await(CompletionStage)}: waits cooperatively for a future. */
+  public static <T> T await(CompletionStage<T> stage) {
+    return Hub.await(stage);
+  }
+
+  /** The current hub (gevent's {@code get_hub()}). */
+  public static Hub getHub() {
+    return Hub.current();
+  }
+
+  /**
+   * Every live greenlet of every hub with its state, stack and spawn tree, as text (gevent's
+   * {@code gevent.util.format_run_info}).
+   */
+  public static String runInfo() {
+    StringBuilder out = new StringBuilder();
+    for (Hub hub : Hub.all()) {
+      List<RawGreenlet> live = hub.liveGreenlets();
+      out.append(hub).append('\n');
+      for (RawGreenlet raw : live) {
+        Object owner = raw.owner();
+        if (owner instanceof Greenlet<?> g) {
+          out.append("  ").append(g).append(" ident ").append(g.minimalIdent());
+          StringBuilder tree = new StringBuilder();
+          for (Greenlet<?> p = g.spawningGreenlet(); p != null; p = p.spawningGreenlet()) {
+            tree.append(" <- ").append(p.name());
+          }
+          if (!tree.isEmpty()) out.append(" spawned by").append(tree);
+          Map<String, Object> locals = g.spawnTreeLocalsIfAny();
+          if (locals != null && !locals.isEmpty()) out.append(" tree locals ").append(locals);
+        } else {
+          out.append("  ").append(raw);
+        }
+        out.append('\n');
+        Thread t = raw.thread();
+        if (t != null) {
+          for (StackTraceElement e : t.getStackTrace()) out.append("      at ").append(e).append('\n');
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  static void checkTimeout(double timeout) {
+    if (Double.isNaN(timeout) || timeout < 0) throw new IllegalArgumentException("a timeout must be >= 0, not " + timeout);
+  }
+
+  private static long deadline(double timeout) {
+    return Double.isInfinite(timeout) ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
+  }
+}
