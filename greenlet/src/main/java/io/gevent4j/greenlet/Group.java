@@ -1,0 +1,240 @@
+package io.gevent4j.greenlet;
+
+import io.gevent4j.hub.GreenletExit;
+import io.gevent4j.hub.WaitQueue;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+
+/**
+ * A set of greenlets that leave it when they die (gevent's {@code gevent.pool.Group}): spawn
+ * into it, join or kill them all, map work over them. Thread-safe; waits are cooperative.
+ */
+public class Group implements Iterable<Greenlet<?>> {
+  private final Map<Greenlet<?>, Runnable> members = new LinkedHashMap<>();
+  private final WaitQueue emptied = new WaitQueue();
+
+  /** An empty group. */
+  public Group() {}
+
+  /**
+   * Starts {@code body} in a new greenlet that belongs to the group (gevent's
+   * {@code Group.spawn}).
+   */
+  public <T> Greenlet<T> spawn(Callable<T> body) {
+    Greenlet<T> g = new Greenlet<>(body);
+    add(g);
+    g.start();
+    return g;
+  }
+
+  /** Adds a greenlet; it leaves the group when it dies (gevent's {@code add}). */
+  public void add(Greenlet<?> g) {
+    Objects.requireNonNull(g, "greenlet");
+    Runnable leave = () -> discard(g);
+    synchronized (this) {
+      if (members.containsKey(g)) return;
+      members.put(g, leave);
+    }
+    g.rawlink(leave);
+  }
+
+  /** Removes a greenlet without killing it (gevent's {@code discard}); no-op when absent. */
+  public void discard(Greenlet<?> g) {
+    Runnable leave;
+    boolean empty;
+    synchronized (this) {
+      leave = members.remove(g);
+      empty = members.isEmpty();
+    }
+    if (leave == null) return;
+    g.unlink(leave);
+    left(g);
+    if (empty) emptied.wakeAll(null);
+  }
+
+  /** Called after a member left (for Pool's slots). */
+  void left(Greenlet<?> g) {}
+
+  /** The number of members. */
+  public synchronized int size() {
+    return members.size();
+  }
+
+  /** True when {@code g} is a member. */
+  public synchronized boolean contains(Greenlet<?> g) {
+    return members.containsKey(g);
+  }
+
+  /** A snapshot of the members, in the order they were added. */
+  @Override
+  public synchronized Iterator<Greenlet<?>> iterator() {
+    return new ArrayList<>(members.keySet()).iterator();
+  }
+
+  /** Waits until every member is dead (gevent's {@code join()}). */
+  public void join() {
+    join(Double.POSITIVE_INFINITY, false);
+  }
+
+  /** Waits until every member is dead or the timeout passes; false on timeout. */
+  public boolean join(double timeout) {
+    return join(timeout, false);
+  }
+
+  /**
+   * Waits until every member is dead or the timeout passes (gevent's
+   * {@code join(timeout, raise_error)}).
+   *
+   * @param raiseError rethrow the failure of the first member that fails, when it does
+   * @return false on timeout
+   */
+  public boolean join(double timeout, boolean raiseError) {
+    Gevent.checkTimeout(timeout);
+    if (raiseError) {
+      for (Greenlet<?> g : Gevent.iwait(snapshot(), timeout)) {
+        if (g.exception() != null) g.get();
+      }
+      return size() == 0;
+    }
+    long deadline = Double.isInfinite(timeout) ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
+    while (size() > 0) {
+      WaitQueue.Ticket t = emptied.enqueue(null);
+      if (size() == 0) {
+        t.cancel();
+        break;
+      }
+      double left = deadline == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : Math.max(0, (deadline - System.nanoTime()) / 1e9);
+      if (!t.await(left) && size() > 0) return false;
+    }
+    return true;
+  }
+
+  private synchronized List<Greenlet<?>> snapshot() {
+    return new ArrayList<>(members.keySet());
+  }
+
+  /** Kills every member with GreenletExit and waits until they are dead (gevent's {@code kill()}). */
+  public void kill() {
+    Gevent.killAll(snapshot());
+  }
+
+  /** Kills one member and waits until it is dead (gevent's {@code killone}); no-op for non-members. */
+  public void killOne(Greenlet<?> g) {
+    if (contains(g)) g.kill(new GreenletExit(), true, Double.POSITIVE_INFINITY);
+  }
+
+  /** Runs {@code body} in a member greenlet and waits for its result (gevent's {@code apply}). */
+  public <T> T apply(Callable<T> body) {
+    return spawn(body).get();
+  }
+
+  /** Runs {@code body} in a member greenlet without waiting (gevent's {@code apply_async}). */
+  public <T> Greenlet<T> applyAsync(Callable<T> body) {
+    return spawn(body);
+  }
+
+  /**
+   * Applies {@code f} to every item, each in a member greenlet, and returns the results in the
+   * items' order (gevent's {@code map}); the first failure is rethrown.
+   */
+  public <A, R> List<R> map(Function<A, R> f, Iterable<A> items) {
+    List<R> results = new ArrayList<>();
+    for (R r : imap(f, items)) results.add(r);
+    return results;
+  }
+
+  /**
+   * Applies {@code f} to every item, lazily, yielding results in the items' order (gevent's
+   * {@code imap}); no more than {@link #inFlightLimit()} items are in flight at once.
+   */
+  public <A, R> Iterable<R> imap(Function<A, R> f, Iterable<A> items) {
+    return imap(f, items, true);
+  }
+
+  /** As {@link #imap}, yielding results in completion order (gevent's {@code imap_unordered}). */
+  public <A, R> Iterable<R> imapUnordered(Function<A, R> f, Iterable<A> items) {
+    return imap(f, items, false);
+  }
+
+  /** How many items imap keeps in flight: unbounded for a Group; a Pool's size. */
+  int inFlightLimit() {
+    return Integer.MAX_VALUE;
+  }
+
+  private <A, R> Iterable<R> imap(Function<A, R> f, Iterable<A> items, boolean ordered) {
+    Objects.requireNonNull(f, "f");
+    Objects.requireNonNull(items, "items");
+    return () -> new MapIterator<>(f, items.iterator(), ordered);
+  }
+
+  /** Spawns ahead up to the in-flight limit; hands results back in order or as they finish. */
+  private final class MapIterator<A, R> implements Iterator<R> {
+    private final Function<A, R> f;
+    private final Iterator<A> source;
+    private final boolean ordered;
+    private final ArrayDeque<Greenlet<R>> inFlight = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<Greenlet<R>> finished = new ConcurrentLinkedQueue<>();
+    private final WaitQueue finishing = new WaitQueue();
+
+    MapIterator(Function<A, R> f, Iterator<A> source, boolean ordered) {
+      this.f = f;
+      this.source = source;
+      this.ordered = ordered;
+    }
+
+    private void fill() {
+      int limit = inFlightLimit();
+      while (inFlight.size() < limit && source.hasNext()) {
+        A item = source.next();
+        Greenlet<R> g = spawn(() -> f.apply(item));
+        inFlight.add(g);
+        if (!ordered) {
+          g.rawlink(() -> {
+            finished.add(g);
+            finishing.wakeOne(null);
+          });
+        }
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      fill();
+      return !inFlight.isEmpty();
+    }
+
+    @Override
+    public R next() {
+      if (!hasNext()) throw new NoSuchElementException();
+      Greenlet<R> g;
+      if (ordered) {
+        g = inFlight.poll();
+      } else {
+        while ((g = finished.poll()) == null) {
+          WaitQueue.Ticket t = finishing.enqueue(null);
+          if (!finished.isEmpty()) {
+            t.cancel();
+            continue;
+          }
+          t.await(Double.POSITIVE_INFINITY);
+        }
+        inFlight.remove(g);
+      }
+      return g.get();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "(" + size() + " greenlets)";
+  }
+}

@@ -1,0 +1,134 @@
+package io.gevent4j.greenlet;
+
+import io.gevent4j.hub.WaitQueue;
+import java.util.concurrent.Callable;
+
+/**
+ * A {@link Group} of at most {@code size} greenlets (gevent's {@code gevent.pool.Pool}):
+ * {@link #spawn} waits, cooperatively and first come first served, while the pool is full. A
+ * member that dies — killed or not — frees its slot. {@code imap} keeps at most {@code size}
+ * items in flight.
+ */
+public class Pool extends Group {
+  private final int size;
+  private final WaitQueue slotWaiters = new WaitQueue();
+  /** Members plus slots handed to waiters that have not added their greenlet yet. */
+  private int taken;
+
+  /**
+   * A pool of {@code size} slots.
+   *
+   * @throws IllegalArgumentException when {@code size <= 0}
+   */
+  public Pool(int size) {
+    if (size <= 0) throw new IllegalArgumentException("a pool needs size > 0, not " + size);
+    this.size = size;
+  }
+
+  /** The number of slots. */
+  public int poolSize() {
+    return size;
+  }
+
+  /** Starts {@code body} in a member greenlet, first waiting for a free slot. */
+  @Override
+  public <T> Greenlet<T> spawn(Callable<T> body) {
+    acquireSlot();
+    Greenlet<T> g;
+    try {
+      g = new Greenlet<>(body);
+    } catch (RuntimeException | Error e) {
+      releaseSlot();
+      throw e;
+    }
+    addHoldingSlot(g);
+    g.start();
+    return g;
+  }
+
+  /** Adds a greenlet, first waiting for a free slot. */
+  @Override
+  public void add(Greenlet<?> g) {
+    if (contains(g)) return;
+    acquireSlot();
+    addHoldingSlot(g);
+  }
+
+  private void addHoldingSlot(Greenlet<?> g) {
+    super.add(g);
+    if (g.dead()) discard(g); // died before it could be linked: the slot comes back
+  }
+
+  private void acquireSlot() {
+    while (true) {
+      WaitQueue.Ticket ticket;
+      synchronized (this) {
+        if (taken < size && slotWaiters.isEmpty()) {
+          taken++;
+          return;
+        }
+        ticket = slotWaiters.enqueue(slot -> releaseSlot());
+      }
+      if (ticket.await(Double.POSITIVE_INFINITY)) return; // the slot was handed over
+    }
+  }
+
+  private void releaseSlot() {
+    synchronized (this) {
+      taken--;
+      if (taken >= size) return;
+      taken++; // hand it straight to the first waiter, if any
+    }
+    if (!slotWaiters.wakeOne(Boolean.TRUE)) {
+      synchronized (this) {
+        taken--;
+      }
+    }
+  }
+
+  @Override
+  void left(Greenlet<?> g) {
+    releaseSlot();
+  }
+
+  /** Free slots now (gevent's {@code free_count}). */
+  public synchronized int freeCount() {
+    return Math.max(0, size - taken);
+  }
+
+  /** True when no slot is free (gevent's {@code full}). */
+  public boolean full() {
+    return freeCount() == 0;
+  }
+
+  /**
+   * Waits until a slot is free or the timeout passes, without taking it (gevent's
+   * {@code wait_available}).
+   *
+   * @return the free count: 0 when still full at the timeout
+   */
+  public int waitAvailable(double timeout) {
+    Gevent.checkTimeout(timeout);
+    long deadline = Double.isInfinite(timeout) ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
+    while (full()) {
+      WaitQueue.Ticket ticket = slotWaiters.enqueue(slot -> releaseSlot());
+      double left = deadline == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : Math.max(0, (deadline - System.nanoTime()) / 1e9);
+      if (ticket.await(left)) {
+        releaseSlot(); // woken with a slot we do not want: give it back, it stays free
+        break;
+      }
+      if (System.nanoTime() >= deadline) break;
+    }
+    return freeCount();
+  }
+
+  @Override
+  int inFlightLimit() {
+    return size;
+  }
+
+  @Override
+  public String toString() {
+    return "Pool(" + size() + "/" + size + ")";
+  }
+}
