@@ -7,6 +7,7 @@ import io.gevent4j.loop.Loop;
 import io.gevent4j.loop.RunMode;
 import io.gevent4j.loop.SignalWatcher;
 import io.gevent4j.loop.TimerWatcher;
+import io.gevent4j.loop.Watcher;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -577,6 +578,73 @@ public final class Hub implements Executor, AutoCloseable {
   @SuppressWarnings("unchecked")
   static <E extends Throwable> E sneaky(Throwable t) throws E {
     throw (E) t;
+  }
+
+  // ---- waiting on watchers ----------------------------------------------------------------
+
+  /** The state of one {@link #wait(Watcher, double)}: hub thread only. */
+  private static final class WatcherWait {
+    final Thread waiter;
+    final boolean greenlet;
+    int revents;
+    Throwable cancelled;
+
+    WatcherWait(Thread waiter, boolean greenlet) {
+      this.waiter = waiter;
+      this.greenlet = greenlet;
+    }
+  }
+
+  private final java.util.IdentityHashMap<Watcher, WatcherWait> watcherWaits = new java.util.IdentityHashMap<>();
+
+  /**
+   * Starts {@code watcher} and waits cooperatively until it fires, the timeout passes, or
+   * another greenlet {@linkplain #cancelWait cancels} the wait; stops it again (gevent's
+   * {@code hub.wait(watcher)}). The watcher must belong to this hub's loop; one wait per
+   * watcher at a time.
+   *
+   * @return the events that fired; 0 on timeout
+   * @throws IllegalStateException when the watcher is already waited on
+   * @throws RuntimeException the error given to {@link #cancelWait} (checked ones as they are)
+   */
+  public int wait(Watcher watcher, double timeout) {
+    Timeouts.check(timeout);
+    checkOpen();
+    if (watcherWaits.containsKey(watcher)) throw new IllegalStateException(watcher + " is already waited on");
+    RawGreenlet g = RawGreenlet.current();
+    WatcherWait wait = new WatcherWait(Thread.currentThread(), g != null);
+    watcherWaits.put(watcher, wait);
+    try {
+      watcher.start(revents -> {
+        wait.revents = revents;
+        watcher.stop();
+        if (wait.greenlet) LockSupport.unpark(wait.waiter);
+      });
+      block(() -> wait.revents != 0 || wait.cancelled != null, timeout, false, watcher);
+    } finally {
+      watcherWaits.remove(watcher);
+      if (!watcher.isClosed()) watcher.stop();
+    }
+    if (wait.cancelled != null) throw sneaky(wait.cancelled);
+    return wait.revents;
+  }
+
+  /**
+   * Ends a {@link #wait(Watcher, double)} on {@code watcher} with {@code error}, thrown in the
+   * waiter (gevent's {@code hub.cancel_wait}); no-op when nobody waits on it. Hub thread only:
+   * a socket closed while a greenlet reads from it wakes that greenlet this way before its fd
+   * is closed, so the descriptor cannot be reused under it.
+   *
+   * @return true when a wait was cancelled
+   */
+  public boolean cancelWait(Watcher watcher, Throwable error) {
+    Objects.requireNonNull(error, "error");
+    WatcherWait wait = watcherWaits.get(watcher);
+    if (wait == null || wait.cancelled != null || wait.revents != 0) return false;
+    wait.cancelled = error;
+    if (!watcher.isClosed()) watcher.stop();
+    if (wait.greenlet) LockSupport.unpark(wait.waiter);
+    return true;
   }
 
   // ---- signals ----------------------------------------------------------------------------

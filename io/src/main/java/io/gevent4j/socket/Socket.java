@@ -1,0 +1,619 @@
+package io.gevent4j.socket;
+
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.RawGreenlet;
+import io.gevent4j.loop.IoWatcher;
+import io.gevent4j.loop.Posix;
+import io.gevent4j.loop.Watcher;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A cooperative socket (gevent's {@code gevent.socket.socket}): a non-blocking descriptor whose
+ * waits park the greenlet on its hub's io watchers, so other greenlets run meanwhile. TCP over
+ * IPv4 and IPv6, UDP, Unix stream and datagram sockets.
+ *
+ * <p>Timeouts work as in gevent: none (the default, {@link #getTimeout()} is -1) waits as long
+ * as it takes; 0 makes the socket non-blocking, an operation that would wait throwing
+ * {@link SocketTimeoutException} at once; t seconds throws it after t. Closing a socket that
+ * another greenlet waits on wakes that greenlet with a {@link ClosedChannelException}, before
+ * the descriptor is closed (gevent's {@code cancel_wait}), so it cannot be reused under the
+ * waiter. A refused connect is a {@link java.net.ConnectException}.
+ *
+ * <p>Use a socket from the greenlets of one hub at a time (one reader and one writer may wait
+ * at once); {@link #close()} may be called from anywhere.
+ */
+public class Socket implements ByteChannel, AutoCloseable {
+  private static final int DATAGRAM_BUFFER = 65536;
+
+  private volatile int fd;
+  private final int family;
+  private final int type;
+  private double timeout = -1;
+  private Hub hub;
+  private IoWatcher readWatcher;
+  private IoWatcher writeWatcher;
+  private ByteBuffer datagramBuffer;
+  private InputStream in;
+  private OutputStream out;
+
+  /** Wraps an open descriptor (made non-blocking); the socket owns it from now on. */
+  protected Socket(int fd, int family, int type) throws IOException {
+    this.fd = fd;
+    this.family = family;
+    this.type = type;
+    Posix.setNonBlocking(fd, true);
+  }
+
+  private static Socket open(int family, int type) {
+    try {
+      return new Socket(Posix.socket(family, type | Posix.SOCK_NONBLOCK, 0), family, type);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create a socket", e);
+    }
+  }
+
+  /** A TCP socket over IPv4. */
+  public static Socket tcp() {
+    return open(Posix.AF_INET, Posix.SOCK_STREAM);
+  }
+
+  /** A TCP socket over IPv6. */
+  public static Socket tcp6() {
+    return open(Posix.AF_INET6, Posix.SOCK_STREAM);
+  }
+
+  /** A UDP socket over IPv4. */
+  public static Socket udp() {
+    return open(Posix.AF_INET, Posix.SOCK_DGRAM);
+  }
+
+  /** A UDP socket over IPv6. */
+  public static Socket udp6() {
+    return open(Posix.AF_INET6, Posix.SOCK_DGRAM);
+  }
+
+  /** A Unix stream socket. */
+  public static Socket unixStream() {
+    return open(Posix.AF_UNIX, Posix.SOCK_STREAM);
+  }
+
+  /** A Unix datagram socket. */
+  public static Socket unixDatagram() {
+    return open(Posix.AF_UNIX, Posix.SOCK_DGRAM);
+  }
+
+  /** A connected pair of Unix stream sockets (gevent's {@code socketpair()}). */
+  public static Socket[] socketpair() {
+    try {
+      int[] pair = Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK, 0);
+      return new Socket[] {new Socket(pair[0], Posix.AF_UNIX, Posix.SOCK_STREAM), new Socket(pair[1], Posix.AF_UNIX, Posix.SOCK_STREAM)};
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create a socket pair", e);
+    }
+  }
+
+  /**
+   * Connects to {@code host:port}, resolving it through the hub's {@link io.gevent4j.hub.Resolver}
+   * and trying each address in turn (gevent's {@code create_connection}).
+   *
+   * @param timeout seconds for each connect and for the socket afterwards; infinite for none
+   * @throws IOException the last address's failure
+   */
+  public static Socket createConnection(String host, int port, double timeout) throws IOException {
+    return createConnection(host, port, timeout, null);
+  }
+
+  /** As {@link #createConnection(String, int, double)}, binding to {@code source} first when not null. */
+  public static Socket createConnection(String host, int port, double timeout, InetSocketAddress source) throws IOException {
+    Objects.requireNonNull(host, "host");
+    checkTimeout(timeout);
+    List<InetAddress> addresses = Hub.current().resolver().getaddrinfo(host);
+    if (addresses.isEmpty()) throw new UnknownHostException(host);
+    IOException last = null;
+    for (InetAddress address : addresses) {
+      Socket s = address instanceof Inet6Address ? tcp6() : tcp();
+      try {
+        if (!Double.isInfinite(timeout)) s.setTimeout(timeout);
+        if (source != null) s.bind(source);
+        s.connect(new InetSocketAddress(address, port));
+        return s;
+      } catch (IOException e) {
+        s.close();
+        if (last != null) e.addSuppressed(last);
+        last = e;
+      } catch (RuntimeException | Error e) {
+        s.close();
+        throw e;
+      }
+    }
+    throw last;
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  /** The descriptor, or -1 once closed. */
+  public int fd() {
+    return fd;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return fd >= 0;
+  }
+
+  private int checkOpen() throws ClosedChannelException {
+    int f = fd;
+    if (f < 0) throw new ClosedChannelException();
+    return f;
+  }
+
+  /**
+   * The timeout for every operation (gevent's {@code settimeout}): negative for none, 0 for
+   * non-blocking, else seconds.
+   *
+   * @throws IllegalArgumentException for NaN
+   */
+  public void setTimeout(double seconds) {
+    if (Double.isNaN(seconds)) throw new IllegalArgumentException("a socket timeout cannot be NaN");
+    this.timeout = seconds < 0 || Double.isInfinite(seconds) ? -1 : seconds;
+  }
+
+  /** The timeout: -1 for none (gevent's {@code gettimeout()} is None then). */
+  public double getTimeout() {
+    return timeout;
+  }
+
+  // ---- waiting ----------------------------------------------------------------------------
+
+  private long deadline() {
+    return timeout < 0 ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
+  }
+
+  /** Parks until the fd is ready for {@code events}, or throws SocketTimeoutException at the deadline. */
+  private void waitFor(int events, long deadline) throws IOException {
+    int f = checkOpen();
+    if (timeout == 0) throw new SocketTimeoutException("the socket is non-blocking (timeout 0) and would wait");
+    double left = deadline == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : (deadline - System.nanoTime()) / 1e9;
+    if (left <= 0) throw new SocketTimeoutException("timed out");
+    Hub current = Hub.current();
+    IoWatcher w = watcher(current, f, events);
+    boolean temporary = w != readWatcher && w != writeWatcher;
+    try {
+      int fired = current.wait(w, left);
+      if (fired == 0) throw new SocketTimeoutException("timed out");
+    } catch (IllegalStateException busy) {
+      if (busy.getMessage() != null && busy.getMessage().contains("already waited on")) {
+        throw new IllegalStateException("another greenlet is already " + (events == Watcher.READ ? "reading from" : "writing to")
+            + " this socket", busy);
+      }
+      throw busy;
+    } finally {
+      if (temporary) w.close();
+    }
+    checkOpen();
+  }
+
+  private IoWatcher watcher(Hub current, int f, int events) {
+    synchronized (this) {
+      if (hub == null || hub.isClosed()) {
+        hub = current;
+        readWatcher = null;
+        writeWatcher = null;
+      }
+      if (hub != current) return current.loop().io(f, events); // used from another hub: a watcher of its own
+      if (events == Watcher.READ) {
+        if (readWatcher == null) readWatcher = current.loop().io(f, Watcher.READ);
+        return readWatcher;
+      }
+      if (writeWatcher == null) writeWatcher = current.loop().io(f, Watcher.WRITE);
+      return writeWatcher;
+    }
+  }
+
+  // ---- connecting -------------------------------------------------------------------------
+
+  /** Binds to a local address (port 0: any free port). */
+  public void bind(SocketAddress address) throws IOException {
+    Posix.bind(checkOpen(), address);
+  }
+
+  /** Listens for connections (gevent's {@code listen}). */
+  public void listen(int backlog) throws IOException {
+    Posix.listen(checkOpen(), backlog);
+  }
+
+  /**
+   * Accepts a connection, waiting cooperatively (gevent's {@code accept}).
+   *
+   * @return the connected socket, with no timeout
+   */
+  public Socket accept() throws IOException {
+    long deadline = deadline();
+    while (true) {
+      int client = Posix.accept(checkOpen(), Posix.SOCK_NONBLOCK);
+      if (client != Posix.WOULD_BLOCK) return new Socket(client, family, type);
+      waitFor(Watcher.READ, deadline);
+    }
+  }
+
+  /**
+   * Connects, waiting cooperatively (gevent's {@code connect}).
+   *
+   * @throws java.net.ConnectException when refused
+   * @throws SocketTimeoutException when the timeout passes first
+   */
+  public void connect(SocketAddress address) throws IOException {
+    Objects.requireNonNull(address, "address");
+    long deadline = deadline();
+    int rc = Posix.connect(checkOpen(), address);
+    if (rc == 0) return;
+    waitFor(Watcher.WRITE, deadline);
+    Posix.finishConnect(checkOpen());
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  /**
+   * Reads up to {@code len} bytes, waiting cooperatively for at least one (gevent's
+   * {@code recv_into}).
+   *
+   * @return the count read, or -1 at end of stream
+   */
+  public int recv(byte[] buf, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, buf.length);
+    if (len == 0) return 0;
+    long deadline = deadline();
+    while (true) {
+      int n = Posix.read(checkOpen(), buf, off, Math.min(len, Posix.MAX_ARRAY_TRANSFER));
+      if (n > 0) return n;
+      if (n == 0) return -1;
+      waitFor(Watcher.READ, deadline);
+    }
+  }
+
+  /**
+   * Reads up to {@code max} bytes (gevent's {@code recv}).
+   *
+   * @return the bytes; empty at end of stream
+   */
+  public byte[] recv(int max) throws IOException {
+    if (max < 0) throw new IllegalArgumentException("negative size: " + max);
+    byte[] buf = new byte[Math.min(max, Posix.MAX_ARRAY_TRANSFER)];
+    int n = recv(buf, 0, buf.length);
+    return n <= 0 ? new byte[0] : java.util.Arrays.copyOf(buf, n);
+  }
+
+  /**
+   * Reads into {@code dst} (heap or direct), waiting cooperatively for at least one byte
+   * (gevent's {@code recv_into}).
+   *
+   * @return the count read, or -1 at end of stream
+   */
+  public int recvInto(ByteBuffer dst) throws IOException {
+    if (!dst.hasRemaining()) return 0;
+    if (!dst.isDirect()) {
+      int n = recv(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+      if (n > 0) dst.position(dst.position() + n);
+      return n;
+    }
+    long deadline = deadline();
+    while (true) {
+      int n = Posix.read(checkOpen(), dst);
+      if (n > 0) return n;
+      if (n == 0) return -1;
+      waitFor(Watcher.READ, deadline);
+    }
+  }
+
+  /** {@link ByteChannel#read}: {@link #recvInto(ByteBuffer)}. */
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    return recvInto(dst);
+  }
+
+  // ---- writing ----------------------------------------------------------------------------
+
+  /**
+   * Writes some of the bytes, waiting cooperatively until at least one can go (gevent's
+   * {@code send}).
+   *
+   * @return the count written
+   */
+  public int send(byte[] buf, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, buf.length);
+    if (len == 0) return 0;
+    long deadline = deadline();
+    while (true) {
+      int n = Posix.write(checkOpen(), buf, off, Math.min(len, Posix.MAX_ARRAY_TRANSFER));
+      if (n >= 0) return n;
+      waitFor(Watcher.WRITE, deadline);
+    }
+  }
+
+  /** Writes some of {@code src} (heap or direct); see {@link #send(byte[], int, int)}. */
+  public int send(ByteBuffer src) throws IOException {
+    if (!src.hasRemaining()) return 0;
+    if (!src.isDirect()) {
+      int n = send(src.array(), src.arrayOffset() + src.position(), src.remaining());
+      src.position(src.position() + n);
+      return n;
+    }
+    long deadline = deadline();
+    while (true) {
+      int n = Posix.write(checkOpen(), src);
+      if (n >= 0) return n;
+      waitFor(Watcher.WRITE, deadline);
+    }
+  }
+
+  /** Writes every byte, waiting cooperatively as needed (gevent's {@code sendall}). */
+  public void sendAll(byte[] buf) throws IOException {
+    sendAll(buf, 0, buf.length);
+  }
+
+  /** Writes {@code len} bytes from {@code off}, waiting cooperatively as needed. */
+  public void sendAll(byte[] buf, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, buf.length);
+    while (len > 0) {
+      int n = send(buf, off, len);
+      off += n;
+      len -= n;
+    }
+  }
+
+  /** Writes all of {@code src}. */
+  public void sendAll(ByteBuffer src) throws IOException {
+    while (src.hasRemaining()) send(src);
+  }
+
+  /** {@link ByteChannel#write}: writes all of {@code src} (a blocking channel writes everything). */
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    int n = src.remaining();
+    sendAll(src);
+    return n;
+  }
+
+  // ---- datagrams --------------------------------------------------------------------------
+
+  private ByteBuffer datagramBuffer() {
+    if (datagramBuffer == null) datagramBuffer = ByteBuffer.allocateDirect(DATAGRAM_BUFFER);
+    return datagramBuffer.clear();
+  }
+
+  /** Sends a datagram to {@code to} (gevent's {@code sendto}). */
+  public int sendTo(byte[] buf, SocketAddress to) throws IOException {
+    Objects.requireNonNull(to, "to");
+    if (buf.length > DATAGRAM_BUFFER) throw new IllegalArgumentException("a datagram of " + buf.length + " bytes is too long");
+    long deadline = deadline();
+    synchronized (this) {
+      ByteBuffer b = datagramBuffer();
+      b.put(buf).flip();
+      while (true) {
+        int n = Posix.sendto(checkOpen(), b, 0, to);
+        if (n >= 0) return n;
+        waitFor(Watcher.WRITE, deadline);
+      }
+    }
+  }
+
+  /** Receives a datagram of up to {@code max} bytes with its sender (gevent's {@code recvfrom}). */
+  public DatagramPacket recvFrom(int max) throws IOException {
+    if (max < 0) throw new IllegalArgumentException("negative size: " + max);
+    long deadline = deadline();
+    synchronized (this) {
+      ByteBuffer b = datagramBuffer();
+      b.limit(Math.min(max, DATAGRAM_BUFFER));
+      SocketAddress[] from = new SocketAddress[1];
+      while (true) {
+        int n = Posix.recvfrom(checkOpen(), b, 0, from);
+        if (n >= 0) {
+          byte[] data = new byte[n];
+          b.flip().get(data);
+          DatagramPacket packet = new DatagramPacket(data, n);
+          if (from[0] instanceof InetSocketAddress inet) packet.setSocketAddress(inet);
+          return packet;
+        }
+        waitFor(Watcher.READ, deadline);
+      }
+    }
+  }
+
+  // ---- options and addresses ----------------------------------------------------------------
+
+  /** Sets a standard socket option: SO_REUSEADDR, SO_REUSEPORT, TCP_NODELAY, SO_KEEPALIVE, SO_SNDBUF, SO_RCVBUF, SO_BROADCAST, SO_LINGER. */
+  public <V> Socket setOption(SocketOption<V> option, V value) throws IOException {
+    int[] where = where(option);
+    int v = value instanceof Boolean b ? (b ? 1 : 0) : (Integer) value;
+    Posix.setsockopt(checkOpen(), where[0], where[1], v);
+    return this;
+  }
+
+  /** Reads a standard socket option (see {@link #setOption}). */
+  @SuppressWarnings("unchecked")
+  public <V> V getOption(SocketOption<V> option) throws IOException {
+    int[] where = where(option);
+    int v = Posix.getsockopt(checkOpen(), where[0], where[1]);
+    return option.type() == Boolean.class ? (V) Boolean.valueOf(v != 0) : (V) Integer.valueOf(v);
+  }
+
+  private static int[] where(SocketOption<?> option) {
+    if (option == StandardSocketOptions.SO_REUSEADDR) return new int[] {Posix.SOL_SOCKET, Posix.SO_REUSEADDR};
+    if (option == StandardSocketOptions.SO_REUSEPORT) return new int[] {Posix.SOL_SOCKET, Posix.SO_REUSEPORT};
+    if (option == StandardSocketOptions.SO_KEEPALIVE) return new int[] {Posix.SOL_SOCKET, Posix.SO_KEEPALIVE};
+    if (option == StandardSocketOptions.SO_SNDBUF) return new int[] {Posix.SOL_SOCKET, Posix.SO_SNDBUF};
+    if (option == StandardSocketOptions.SO_RCVBUF) return new int[] {Posix.SOL_SOCKET, Posix.SO_RCVBUF};
+    if (option == StandardSocketOptions.SO_BROADCAST) return new int[] {Posix.SOL_SOCKET, Posix.SO_BROADCAST};
+    if (option == StandardSocketOptions.SO_LINGER) return new int[] {Posix.SOL_SOCKET, Posix.SO_LINGER};
+    if (option == StandardSocketOptions.TCP_NODELAY) return new int[] {Posix.IPPROTO_TCP, Posix.TCP_NODELAY};
+    throw new UnsupportedOperationException("socket option " + option + " is not supported");
+  }
+
+  /** The local address (an InetSocketAddress for IP sockets; null for Unix ones). */
+  public InetSocketAddress localAddress() {
+    return inet(address(true));
+  }
+
+  /** The peer's address (null when not connected, or for Unix sockets). */
+  public InetSocketAddress remoteAddress() {
+    return inet(address(false));
+  }
+
+  /** The local address of any family (a {@link UnixDomainSocketAddress} for Unix sockets). */
+  public SocketAddress localSocketAddress() {
+    return address(true);
+  }
+
+  private SocketAddress address(boolean local) {
+    try {
+      int f = checkOpen();
+      return local ? Posix.getsockname(f) : Posix.getpeername(f);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static InetSocketAddress inet(SocketAddress a) {
+    return a instanceof InetSocketAddress inet ? inet : null;
+  }
+
+  /** Closes the writing half: the peer reads end of stream (gevent's {@code shutdown(SHUT_WR)}). */
+  public void shutdownOutput() throws IOException {
+    Posix.shutdown(checkOpen(), Posix.SHUT_WR);
+  }
+
+  /** Closes the reading half. */
+  public void shutdownInput() throws IOException {
+    Posix.shutdown(checkOpen(), Posix.SHUT_RD);
+  }
+
+  // ---- streams ------------------------------------------------------------------------------
+
+  /** An InputStream over the socket (gevent's {@code makefile('rb')}); closing it closes the socket. */
+  public synchronized InputStream inputStream() {
+    if (in == null) {
+      in = new InputStream() {
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          int n = recv(one, 0, 1);
+          return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          return len == 0 ? 0 : recv(b, off, len);
+        }
+
+        @Override
+        public void close() {
+          Socket.this.close();
+        }
+      };
+    }
+    return in;
+  }
+
+  /** An OutputStream over the socket (gevent's {@code makefile('wb')}); closing it closes the socket. */
+  public synchronized OutputStream outputStream() {
+    if (out == null) {
+      out = new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          sendAll(new byte[] {(byte) b});
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          sendAll(b, off, len);
+        }
+
+        @Override
+        public void close() {
+          Socket.this.close();
+        }
+      };
+    }
+    return out;
+  }
+
+  // ---- closing ------------------------------------------------------------------------------
+
+  /**
+   * Closes the socket (idempotent; any thread): wakes greenlets waiting on it with a
+   * {@link ClosedChannelException}, stops its watchers, then closes the descriptor — on the
+   * hub that owns the watchers, soon, when called from elsewhere.
+   */
+  @Override
+  public void close() {
+    int f;
+    Hub owner;
+    IoWatcher r;
+    IoWatcher w;
+    synchronized (this) {
+      f = fd;
+      if (f < 0) return;
+      fd = -1;
+      owner = hub;
+      r = readWatcher;
+      w = writeWatcher;
+      readWatcher = null;
+      writeWatcher = null;
+    }
+    Runnable finish = () -> {
+      for (IoWatcher watcher : new IoWatcher[] {r, w}) {
+        if (watcher == null || watcher.isClosed()) continue;
+        owner.cancelWait(watcher, new ClosedChannelException());
+        watcher.close();
+      }
+      closeQuietly(f);
+    };
+    if (owner == null || owner.isClosed() || (r == null && w == null)) {
+      closeQuietly(f);
+    } else if (onHub(owner)) {
+      finish.run();
+    } else {
+      owner.callSoon(finish);
+    }
+  }
+
+  private static boolean onHub(Hub hub) {
+    RawGreenlet g = RawGreenlet.current();
+    return g != null ? g.hub() == hub : Thread.currentThread() == hub.thread();
+  }
+
+  private static void closeQuietly(int f) {
+    try {
+      Posix.close(f);
+    } catch (IOException e) {
+      // close(2) failing leaves nothing to retry (EINTR has closed it on Linux)
+    }
+  }
+
+  static void checkTimeout(double timeout) {
+    if (Double.isNaN(timeout) || timeout < 0) throw new IllegalArgumentException("a timeout must be >= 0, not " + timeout);
+  }
+
+  @Override
+  public String toString() {
+    return "Socket(fd " + fd + (fd < 0 ? ", closed" : ", " + localSocketAddress()) + ")";
+  }
+}
