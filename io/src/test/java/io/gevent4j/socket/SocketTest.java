@@ -122,6 +122,7 @@ class SocketTest {
       });
       try (Socket client = Socket.tcp()) {
         client.setOption(StandardSocketOptions.SO_SNDBUF, 16384); // sends are partial
+        client.setOption(StandardSocketOptions.TCP_NODELAY, true); // else Nagle meets delayed ACKs: 40 ms stalls
         client.connect(server.localAddress());
         client.sendAll(data); // many partial writes
         client.shutdownOutput();
