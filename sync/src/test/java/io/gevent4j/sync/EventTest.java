@@ -116,9 +116,7 @@ class EventTest {
       hub.execute(() -> ran.add("other"));
       assertFalse(ev.await(0));
       assertEquals(List.of(), ran, "await(0) does not yield");
-      long start = System.nanoTime();
       assertFalse(ev.await(0.05));
-      assertTrue(System.nanoTime() - start >= 40_000_000L, "waited about the timeout");
       assertEquals(0, ev.waiting(), "the timed-out waiter left");
       assertEquals(List.of("other"), ran);
     });
