@@ -1,5 +1,6 @@
 package io.gevent4j.sync;
 
+import io.gevent4j.hub.BlockingSwitchOutError;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.WaitQueue;
 import java.util.List;
@@ -116,7 +117,11 @@ public final class Event implements Linkable {
       }
     }
     if (ticket == null) {
-      Hub.sleep(0);
+      try {
+        Hub.sleep(0);
+      } catch (BlockingSwitchOutError inHubCallback) {
+        // a hub callback cannot take its turn behind them: it is set, and that is the answer
+      }
       return true;
     }
     if (!ticket.await(timeout)) return false;
