@@ -1,6 +1,7 @@
 package io.gevent4j.sync;
 
 import io.gevent4j.hub.Timeout;
+import io.gevent4j.hub.Linkable;
 import io.gevent4j.hub.WaitQueue;
 import java.util.ArrayList;
 import java.util.List;
@@ -205,7 +206,7 @@ public final class AsyncResult<T> implements Linkable {
 
   /**
    * Runs {@code callback} on the caller's hub once ready: soon when ready already (gevent's
-   * {@code rawlink}; see {@link Linkable#rawlink}). One-shot; must not block.
+   * {@code rawlink}; see {@link Event#rawlink} for the rules). One-shot; must not block.
    *
    * @throws NullPointerException when {@code callback} is null
    */
@@ -218,12 +219,22 @@ public final class AsyncResult<T> implements Linkable {
     links.schedule(due);
   }
 
-  /** Removes a link that has not run yet (gevent's {@code unlink}); see {@link Linkable#unlink}. */
+  /** Removes the first link to {@code callback} not run yet (gevent's {@code unlink}); as {@link Event#unlink}. */
   @Override
   public void unlink(Runnable callback) {
     synchronized (lock) {
       links.remove(callback);
     }
+  }
+
+  /**
+   * True once another thread or hub than its creator's has used this result, or after
+   * {@code markShared()}: waits on it then keep their hub alive instead of ending in
+   * {@link io.gevent4j.hub.LoopExit}.
+   */
+  @Override
+  public boolean isShared() {
+    return waiters.isShared();
   }
 
   /**

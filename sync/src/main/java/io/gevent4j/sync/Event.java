@@ -2,6 +2,7 @@ package io.gevent4j.sync;
 
 import io.gevent4j.hub.BlockingSwitchOutError;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.Linkable;
 import io.gevent4j.hub.WaitQueue;
 import java.util.List;
 
@@ -136,10 +137,18 @@ public final class Event implements Linkable {
   }
 
   /**
-   * Runs {@code callback} on the caller's hub once the event is set: soon when it is set already
-   * (gevent's {@code rawlink}; see {@link Linkable#rawlink}). One-shot; must not block.
+   * Runs {@code callback} once, soon after the event is (or becomes) set, on the hub of the
+   * caller (gevent's {@code rawlink}): in that hub's thread, as a {@code Hub.callSoon} callback,
+   * after the set (never inside it). The link is one-shot: it is removed before the call, and
+   * links run in the order they were added. The callback must not block (a wait there throws
+   * {@link BlockingSwitchOutError}); an exception escaping it is logged by its hub. When that
+   * hub is closed by then, the callback is dropped. Never blocks. Any greenlet or platform
+   * thread may call (a platform thread's hub is created if needed, and runs the callback when the
+   * thread next runs its hub); the rules are the same for {@link AsyncResult} and
+   * {@link Semaphore}.
    *
    * @throws NullPointerException when {@code callback} is null
+   * @throws IllegalStateException in a virtual thread that is not a greenlet (it has no hub)
    */
   @Override
   public void rawlink(Runnable callback) {
@@ -150,12 +159,28 @@ public final class Event implements Linkable {
     links.schedule(due);
   }
 
-  /** Removes a link that has not run yet (gevent's {@code unlink}); see {@link Linkable#unlink}. */
+  /**
+   * Removes the first link to {@code callback} (compared with {@code equals}) that has not run
+   * yet, even when already scheduled (gevent's {@code unlink}); nothing when there is none.
+   * Never blocks; any thread may call.
+   *
+   * @throws NullPointerException when {@code callback} is null
+   */
   @Override
   public void unlink(Runnable callback) {
     synchronized (lock) {
       links.remove(callback);
     }
+  }
+
+  /**
+   * True once another thread or hub than its creator's has used this event, or after
+   * {@link #markShared()}: waits on it (and {@code Gevent.waitAll} on it) then keep their hub
+   * alive instead of ending in {@link io.gevent4j.hub.LoopExit}.
+   */
+  @Override
+  public boolean isShared() {
+    return waiters.isShared();
   }
 
   /**

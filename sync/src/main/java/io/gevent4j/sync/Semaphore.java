@@ -1,5 +1,6 @@
 package io.gevent4j.sync;
 
+import io.gevent4j.hub.Linkable;
 import io.gevent4j.hub.WaitQueue;
 import java.util.List;
 
@@ -197,7 +198,7 @@ public class Semaphore implements Linkable {
 
   /**
    * Runs {@code callback} on the caller's hub once a permit is free: soon when one is free now
-   * (gevent's {@code rawlink}; see {@link Linkable#rawlink}). It does not take the permit. As in
+   * (gevent's {@code rawlink}; see {@link Event#rawlink} for the rules). It does not take the permit. As in
    * gevent, links run only while a permit is free: a link that finds none when its turn comes
    * stays linked for the next release. One-shot; must not block.
    *
@@ -212,12 +213,22 @@ public class Semaphore implements Linkable {
     links.schedule(due);
   }
 
-  /** Removes a link that has not run yet (gevent's {@code unlink}); see {@link Linkable#unlink}. */
+  /** Removes the first link to {@code callback} not run yet (gevent's {@code unlink}); as {@link Event#unlink}. */
   @Override
   public void unlink(Runnable callback) {
     synchronized (lock) {
       links.remove(callback);
     }
+  }
+
+  /**
+   * True once another thread or hub than its creator's has used this semaphore, or after
+   * {@code markShared()}: waits on it then keep their hub alive instead of ending in
+   * {@link io.gevent4j.hub.LoopExit}.
+   */
+  @Override
+  public boolean isShared() {
+    return acquirers.isShared();
   }
 
   /**

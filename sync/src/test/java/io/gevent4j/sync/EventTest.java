@@ -274,6 +274,24 @@ class EventTest {
   }
 
   @Test
+  void anEventIsSharedOnceAnotherThreadUsedItOrWhenMarked() throws Exception {
+    onFreshHub(hub -> {
+      io.gevent4j.hub.Linkable ev = new Event();
+      assertFalse(ev.isShared());
+      ((Event) ev).set();
+      ((Event) ev).clear();
+      assertFalse(ev.isShared(), "its own thread's use");
+      Thread other = Thread.ofPlatform().start(((Event) ev)::set);
+      other.join();
+      assertTrue(ev.isShared());
+      assertTrue(new Event().markShared().isShared());
+      assertTrue(new AsyncResult<String>().markShared().isShared());
+      assertTrue(new Semaphore(1).markShared().isShared());
+      assertFalse(new Semaphore(1).isShared());
+    });
+  }
+
+  @Test
   void badInputIsRefused() {
     onFreshHub(hub -> {
       Event ev = new Event();
