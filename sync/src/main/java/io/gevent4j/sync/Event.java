@@ -36,6 +36,8 @@ public final class Event implements Linkable {
   private volatile boolean flag;
   /** Waiters woken by a set that have not resumed yet; guarded by lock. */
   private int notifying;
+  /** A woken waiter that gave up before it ran has resumed as far as turn-taking goes. */
+  private final java.util.function.Consumer<Object> onAbandoned = handed -> resumed();
 
   /** A clear event. */
   public Event() {}
@@ -114,7 +116,7 @@ public final class Event implements Linkable {
         ticket = null; // woken waiters have not run yet: wait for our turn behind them
       } else {
         if (timeout == 0) return false;
-        ticket = waiters.enqueue(abandoned -> resumed());
+        ticket = waiters.enqueue(onAbandoned);
       }
     }
     if (ticket == null) {

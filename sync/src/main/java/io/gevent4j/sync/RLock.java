@@ -224,7 +224,7 @@ public final class RLock implements Lock {
         return true;
       }
       if (seconds == 0) return false;
-      ticket = waiters.enqueue(this::passOn);
+      ticket = waiters.enqueue(onAbandoned);
     }
     boolean woken = interruptible ? ticket.awaitInterruptibly(seconds) : ticket.await(seconds);
     if (!woken) return false;
@@ -249,6 +249,8 @@ public final class RLock implements Lock {
   }
 
   /** The lock was handed to a waiter that gave up before taking it: on to the next. */
+  private final java.util.function.Consumer<Object> onAbandoned = this::passOn;
+
   private void passOn(Object token) {
     WaitQueue.Ticket next;
     synchronized (lock) {
@@ -344,7 +346,7 @@ public final class RLock implements Lock {
       synchronized (lock) {
         if (owner != me) throw new IllegalMonitorStateException("await a Condition while holding its RLock");
         saved = holds;
-        ticket = signals.enqueue(this::passOn); // before the lock is released: no signal is missed
+        ticket = signals.enqueue(passSignalOn); // before the lock is released: no signal is missed
         next = handOff();
       }
       if (next != null) next.signal();
@@ -359,8 +361,6 @@ public final class RLock implements Lock {
     }
 
     /** A signal whose waiter gave up before it ran goes to the next waiter. */
-    private void passOn(Object signal) {
-      signals.wakeOne(null);
-    }
+    private final java.util.function.Consumer<Object> passSignalOn = signal -> signals.wakeOne(null);
   }
 }

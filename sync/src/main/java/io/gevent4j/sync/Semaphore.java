@@ -92,7 +92,7 @@ public class Semaphore implements Linkable {
         return true;
       }
       if (timeout == 0) return false;
-      ticket = acquirers.enqueue(this::passOn);
+      ticket = acquirers.enqueue(passOn);
     }
     return ticket.await(timeout); // woken: the releaser handed us its permit
   }
@@ -118,9 +118,7 @@ public class Semaphore implements Linkable {
   }
 
   /** A permit whose waiter gave up after it was handed over goes on to the next. */
-  private void passOn(Object permit) {
-    release(false);
-  }
+  private final java.util.function.Consumer<Object> passOn = permit -> release(false);
 
   private void release(boolean check) {
     WaitQueue.Ticket next;
