@@ -372,7 +372,7 @@ public final class Hub implements Executor, AutoCloseable {
     }
     checkOpen();
     boolean[] expired = {false};
-    TimerWatcher timer = Double.isInfinite(timeout) ? null : loop.timer(timeout, 0);
+    TimerWatcher timer = Double.isInfinite(timeout) ? null : startingTimer(timeout);
     if (timer != null) {
       timer.start(revents -> expired[0] = true);
       timer.setRef(false); // the deadline alone does not keep the hub alive
@@ -427,7 +427,7 @@ public final class Hub implements Executor, AutoCloseable {
     boolean[] expired = {false};
     TimerWatcher timer = null;
     if (!Double.isInfinite(timeout)) {
-      timer = loop.timer(timeout, 0);
+      timer = startingTimer(timeout);
       Thread waiting = g.thread();
       boolean greenlet = !g.isMain();
       timer.start(revents -> {
@@ -464,6 +464,16 @@ public final class Hub implements Executor, AutoCloseable {
     }
     g.throwPending(true);
     return ready.getAsBoolean();
+  }
+
+  /**
+   * A one-shot timer of {@code seconds} counted from now: the loop's clock is brought up to date
+   * first, since it is only read at each poll and the hub may have been busy since (a wait would
+   * otherwise end early by that long).
+   */
+  TimerWatcher startingTimer(double seconds) {
+    loop.updateNow();
+    return loop.timer(seconds, 0);
   }
 
   /**
