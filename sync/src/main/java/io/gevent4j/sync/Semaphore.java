@@ -32,7 +32,7 @@ import java.util.List;
 public class Semaphore implements Linkable {
   private static final Object PERMIT = "permit";
 
-  final Object lock = new Object();
+  private final Object lock = new Object();
   /** Greenlets and threads waiting to take a permit. */
   private final WaitQueue acquirers = new WaitQueue();
   /** Greenlets and threads waiting for a free permit without taking it ({@link #await}). */
