@@ -372,7 +372,7 @@ public final class Hub implements Executor, AutoCloseable {
     }
     checkOpen();
     boolean[] expired = {false};
-    TimerWatcher timer = Double.isInfinite(timeout) ? null : loop.timer(timeout, 0);
+    TimerWatcher timer = Double.isInfinite(timeout) ? null : startingTimer(timeout);
     if (timer != null) {
       timer.start(revents -> expired[0] = true);
       timer.setRef(false); // the deadline alone does not keep the hub alive
@@ -396,6 +396,17 @@ public final class Hub implements Executor, AutoCloseable {
    * @return {@code ready}'s value at the end: false on timeout
    */
   boolean block(BooleanSupplier ready, double timeout, boolean shared, Object what) {
+    return block(ready, timeout, shared, what, false);
+  }
+
+  /**
+   * {@link #block(BooleanSupplier, double, boolean, Object)}, ended also by an interrupt when
+   * {@code interruptible}: it then returns false with the interrupt status still set. A
+   * greenlet's interrupt ends the wait at once. A plain thread's counts only on entry: while it
+   * runs the hub, its interrupt status is not reliable (the JDK clears a carrier's status each
+   * time a virtual thread mounts or unmounts on it, and an interrupt does not wake the poll).
+   */
+  boolean block(BooleanSupplier ready, double timeout, boolean shared, Object what, boolean interruptible) {
     checkOpen();
     RawGreenlet g = RawGreenlet.current();
     if (g == null) {
@@ -412,10 +423,11 @@ public final class Hub implements Executor, AutoCloseable {
     g.throwPending(true);
     if (ready.getAsBoolean()) return true;
     if (timeout == 0) return false;
+    if (interruptible && Thread.currentThread().isInterrupted()) return false;
     boolean[] expired = {false};
     TimerWatcher timer = null;
     if (!Double.isInfinite(timeout)) {
-      timer = loop.timer(timeout, 0);
+      timer = startingTimer(timeout);
       Thread waiting = g.thread();
       boolean greenlet = !g.isMain();
       timer.start(revents -> {
@@ -435,7 +447,10 @@ public final class Hub implements Executor, AutoCloseable {
         try {
           while (!ready.getAsBoolean() && !expired[0] && !g.hasPending(true)) {
             LockSupport.park(what);
-            if (Thread.interrupted()) interrupted = true;
+            if (Thread.interrupted()) {
+              interrupted = true;
+              if (interruptible) break;
+            }
           }
         } finally {
           g.atWaitPoint = false;
@@ -449,6 +464,16 @@ public final class Hub implements Executor, AutoCloseable {
     }
     g.throwPending(true);
     return ready.getAsBoolean();
+  }
+
+  /**
+   * A one-shot timer of {@code seconds} counted from now: the loop's clock is brought up to date
+   * first, since it is only read at each poll and the hub may have been busy since (a wait would
+   * otherwise end early by that long).
+   */
+  TimerWatcher startingTimer(double seconds) {
+    loop.updateNow();
+    return loop.timer(seconds, 0);
   }
 
   /**

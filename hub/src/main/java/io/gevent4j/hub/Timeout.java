@@ -93,7 +93,7 @@ public class Timeout extends Error implements AutoCloseable {
     RawGreenlet g = RawGreenlet.current();
     target = g != null ? g : hub.mainGreenlet();
     if (Double.isInfinite(seconds)) return this; // never fires
-    timer = hub.loop.timer(seconds, 0);
+    timer = hub.startingTimer(seconds);
     RawGreenlet victim = target;
     timer.start(revents -> {
       timer.close();

@@ -181,6 +181,30 @@ class TimeoutTest {
   }
 
   @Test
+  void waitsCountFromWhenTheyStartNotFromTheLastPoll() {
+    onFreshHub(hub -> {
+      Hub.sleep(0.001);
+      for (String what : List.of("sleep", "timeout")) {
+        long busy = System.nanoTime() + 100_000_000L;
+        while (System.nanoTime() < busy) Thread.onSpinWait(); // the hub does not poll meanwhile
+        long start = System.nanoTime();
+        if (what.equals("sleep")) {
+          Hub.sleep(0.05);
+        } else {
+          try (Timeout t = Timeout.start(0.05)) {
+            Hub.sleep(10);
+            fail("the timeout did not fire");
+          } catch (Timeout expected) {
+            // fired
+          }
+        }
+        long waited = System.nanoTime() - start;
+        assertTrue(waited >= 45_000_000L, what + "(0.05) after 100 ms of busy hub ended after " + waited / 1e6 + " ms");
+      }
+    });
+  }
+
+  @Test
   void aCancelledTimeoutNeverFires() {
     onFreshHub(hub -> {
       Timeout t = Timeout.start(0.01);

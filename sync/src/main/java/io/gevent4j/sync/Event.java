@@ -1,0 +1,213 @@
+package io.gevent4j.sync;
+
+import io.gevent4j.hub.BlockingSwitchOutError;
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.Linkable;
+import io.gevent4j.hub.WaitQueue;
+import java.util.List;
+
+/**
+ * A flag greenlets and threads wait on until it is set (gevent's {@code gevent.event.Event}).
+ *
+ * <pre>{@code
+ * Event done = new Event();
+ * spawn(() -> { work(); done.set(); });
+ * if (!done.await(5.0)) log("not yet");
+ * }</pre>
+ *
+ * <p><b>Order.</b> {@link #set()} wakes every waiter, first come first served; on the setter's
+ * hub they run once the setter yields. A waiter woken by a {@code set} returns true even if the
+ * event was cleared again before it ran. A caller that finds the event set while woken waiters
+ * have not run yet yields once, so that it runs after them (gevent #1520).
+ *
+ * <p><b>Threads and hubs.</b> Every method may be called from any greenlet or platform thread,
+ * on any hub: a waiter parked on hub A is woken through A's thread-safe submission whoever sets
+ * the event. Waiting parks a greenlet cooperatively, or runs the hub of a platform thread;
+ * waiting in a hub callback (a rawlink, {@code Hub.callSoon}) throws
+ * {@link io.gevent4j.hub.BlockingSwitchOutError}. An event used only by one thread (and its
+ * hub's greenlets) that nothing else can set makes an endless wait there a
+ * {@link io.gevent4j.hub.LoopExit}; once another thread or hub has used it, or after
+ * {@link #markShared()}, the wait keeps its hub alive instead.
+ */
+public final class Event implements Linkable {
+  private final Object lock = new Object();
+  private final WaitQueue waiters = new WaitQueue();
+  private final Links links = new Links(lock, null);
+  private volatile boolean flag;
+  /** Waiters woken by a set that have not resumed yet; guarded by lock. */
+  private int notifying;
+  /** A woken waiter that gave up before it ran has resumed as far as turn-taking goes. */
+  private final java.util.function.Consumer<Object> onAbandoned = handed -> resumed();
+
+  /** A clear event. */
+  public Event() {}
+
+  /**
+   * Sets the flag and wakes every waiter, in the order they came; schedules the rawlinks
+   * (gevent's {@code set()}). Does nothing when already set. Never blocks; any thread may call,
+   * hub callbacks included.
+   */
+  public void set() {
+    List<WaitQueue.Ticket> woken;
+    List<Links.Link> due;
+    synchronized (lock) {
+      waiters.touch();
+      if (flag) return;
+      flag = true;
+      woken = waiters.claimAll(null);
+      notifying += woken.size();
+      due = links.due();
+    }
+    for (WaitQueue.Ticket t : woken) t.signal();
+    links.schedule(due);
+  }
+
+  /**
+   * Clears the flag (gevent's {@code clear()}): later waits wait for the next {@link #set()}.
+   * Waiters already woken still return true. Never blocks; any thread may call.
+   */
+  public void clear() {
+    synchronized (lock) {
+      waiters.touch();
+      flag = false;
+    }
+  }
+
+  /** True when set (gevent's {@code is_set()}). Never blocks; any thread may call. */
+  public boolean isSet() {
+    return flag;
+  }
+
+  /** Same as {@link #isSet()} (gevent's {@code ready()}). */
+  @Override
+  public boolean ready() {
+    return flag;
+  }
+
+  /**
+   * Waits until the event is set, as long as it takes (gevent's {@code wait()}). Returns at once
+   * when already set. Blocks cooperatively.
+   *
+   * @throws io.gevent4j.hub.LoopExit when nothing can ever set it (see the class comment)
+   * @throws io.gevent4j.hub.BlockingSwitchOutError inside a hub callback, when it would wait
+   * @throws io.gevent4j.hub.GreenletExit or a {@link io.gevent4j.hub.Timeout} delivered to the
+   *     waiting greenlet meanwhile: the wait then leaves no trace
+   */
+  public void await() {
+    await(Seconds.FOREVER);
+  }
+
+  /**
+   * Waits until the event is set or {@code timeout} seconds pass (gevent's
+   * {@code wait(timeout)}). {@code 0} does not wait; infinity waits as long as it takes. Blocks
+   * cooperatively.
+   *
+   * @return true when set (even if cleared again since the set that woke it), false on timeout
+   * @throws IllegalArgumentException for a negative or NaN timeout
+   * @throws io.gevent4j.hub.LoopExit when nothing can ever set it
+   * @throws io.gevent4j.hub.BlockingSwitchOutError inside a hub callback, when it would wait
+   */
+  public boolean await(double timeout) {
+    Seconds.check(timeout);
+    WaitQueue.Ticket ticket;
+    synchronized (lock) {
+      if (flag) {
+        if (notifying == 0 || timeout == 0) return true;
+        ticket = null; // woken waiters have not run yet: wait for our turn behind them
+      } else {
+        if (timeout == 0) return false;
+        ticket = waiters.enqueue(onAbandoned);
+      }
+    }
+    if (ticket == null) {
+      try {
+        Hub.sleep(0);
+      } catch (BlockingSwitchOutError inHubCallback) {
+        // a hub callback cannot take its turn behind them: it is set, and that is the answer
+      }
+      return true;
+    }
+    if (!ticket.await(timeout)) return false;
+    resumed();
+    return true;
+  }
+
+  private void resumed() {
+    synchronized (lock) {
+      notifying--;
+    }
+  }
+
+  /**
+   * Runs {@code callback} once, soon after the event is (or becomes) set, on the hub of the
+   * caller (gevent's {@code rawlink}): in that hub's thread, as a {@code Hub.callSoon} callback,
+   * after the set (never inside it). The link is one-shot: it is removed before the call, and
+   * links run in the order they were added. The callback must not block (a wait there throws
+   * {@link BlockingSwitchOutError}); an exception escaping it is logged by its hub. When that
+   * hub is closed by then, the callback is dropped. Never blocks. Any greenlet or platform
+   * thread may call (a platform thread's hub is created if needed, and runs the callback when the
+   * thread next runs its hub); the rules are the same for {@link AsyncResult} and
+   * {@link Semaphore}.
+   *
+   * @throws NullPointerException when {@code callback} is null
+   * @throws IllegalStateException in a virtual thread that is not a greenlet (it has no hub)
+   */
+  @Override
+  public void rawlink(Runnable callback) {
+    List<Links.Link> due;
+    synchronized (lock) {
+      due = links.add(callback, flag);
+    }
+    links.schedule(due);
+  }
+
+  /**
+   * Removes the first link to {@code callback} (compared with {@code equals}) that has not run
+   * yet, even when already scheduled (gevent's {@code unlink}); nothing when there is none.
+   * Never blocks; any thread may call.
+   *
+   * @throws NullPointerException when {@code callback} is null
+   */
+  @Override
+  public void unlink(Runnable callback) {
+    synchronized (lock) {
+      links.remove(callback);
+    }
+  }
+
+  /**
+   * True once another thread or hub than its creator's has used this event, or after
+   * {@link #markShared()}: waits on it (and {@code Gevent.waitAll} on it) then keep their hub
+   * alive instead of ending in {@link io.gevent4j.hub.LoopExit}.
+   */
+  @Override
+  public boolean isShared() {
+    return waiters.isShared();
+  }
+
+  /**
+   * Makes waits on this event keep their hub alive, as if another thread had used it already:
+   * for an event that a thread or hub which has not touched it yet will set. Returns this.
+   */
+  public Event markShared() {
+    waiters.markShared();
+    return this;
+  }
+
+  /** Greenlets and threads waiting now (for tests and diagnostics). */
+  int waiting() {
+    return waiters.size();
+  }
+
+  /** Rawlinks not run yet (gevent's {@code linkcount()}). */
+  int linkCount() {
+    synchronized (lock) {
+      return links.size();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Event(" + (flag ? "set" : "clear") + ", " + waiters.size() + " waiting)";
+  }
+}
