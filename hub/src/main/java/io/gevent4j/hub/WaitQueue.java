@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The owner keeps its own state under its own lock, and under that lock either finds it
  * can go on or {@link #enqueue enqueues} a {@link Ticket}; then, outside the lock, it
  * {@link Ticket#await awaits} the ticket. A notifier {@link #wakeOne wakes} tickets in FIFO
- * order, handing each one a value (a permit, an item...). A ticket that times out or is
+ * order, handing each one a value (a permit, an item...); when the hand-off must be decided
+ * under the owner's lock, it {@link #claimOne claims} the ticket there and
+ * {@linkplain Ticket#signal() signals} it after releasing the lock. A ticket that times out or is
  * killed leaves the queue; if it had been woken meanwhile, what it was handed is given back
  * through the owner's {@code abandoned} callback, so nothing is lost. Waking a waiter parked
  * on another hub goes through that hub's thread-safe submission.
@@ -124,10 +126,26 @@ public final class WaitQueue {
     }
 
     private boolean wake(Object handed) {
-      value = handed;
-      if (!state.compareAndSet(WAITING, WOKEN)) return false;
-      hub.wake(thread);
+      if (!claim(handed)) return false;
+      signal();
       return true;
+    }
+
+    /** Marks it woken with {@code handed}, without waking its waiter yet; false when it had left. */
+    private boolean claim(Object handed) {
+      value = handed;
+      return state.compareAndSet(WAITING, WOKEN);
+    }
+
+    /**
+     * Wakes the waiter of a ticket {@link WaitQueue#claimOne claimed} earlier; any thread may
+     * call, once, after releasing the lock under which it claimed it.
+     *
+     * @throws IllegalStateException when the ticket was not claimed
+     */
+    public void signal() {
+      if (state.get() != WOKEN) throw new IllegalStateException("signal() a ticket that claimOne/claimAll returned");
+      hub.wake(thread);
     }
   }
 
@@ -180,6 +198,50 @@ public final class WaitQueue {
       if (t.wake(value)) woken++;
     }
     return woken;
+  }
+
+  /**
+   * Takes the first waiter still waiting out of the queue and hands it {@code value}, without
+   * waking it yet. An owner calls it under its own lock, so that who gets a permit (an item...)
+   * is decided atomically with the owner's state, then {@linkplain Ticket#signal() signals} the
+   * ticket once it has released that lock: nothing is woken while the owner's lock is held, and
+   * no waiter can enqueue between the decision and the hand-off. From the claim on, the ticket
+   * counts as woken: a timeout or kill that reaches its waiter before the signal behaves as it
+   * does after a {@link #wakeOne} (the value is kept, or passed to {@code abandoned}).
+   *
+   * @return the claimed ticket, or null when nobody waits
+   */
+  public Ticket claimOne(Object value) {
+    touch();
+    while (true) {
+      Ticket t;
+      synchronized (this) {
+        t = tickets.poll();
+      }
+      if (t == null) return null;
+      if (t.claim(value)) return t;
+    }
+  }
+
+  /**
+   * Claims every waiter in the queue now, in order, each with {@code value} (see
+   * {@link #claimOne}); signal each after releasing the owner's lock.
+   *
+   * @return the claimed tickets, in queue order
+   */
+  public java.util.List<Ticket> claimAll(Object value) {
+    touch();
+    Ticket[] all;
+    synchronized (this) {
+      if (tickets.isEmpty()) return java.util.List.of();
+      all = tickets.toArray(new Ticket[0]);
+      tickets.clear();
+    }
+    java.util.List<Ticket> claimed = new java.util.ArrayList<>(all.length);
+    for (Ticket t : all) {
+      if (t.claim(value)) claimed.add(t);
+    }
+    return claimed;
   }
 
   /** Waiters in the queue. */

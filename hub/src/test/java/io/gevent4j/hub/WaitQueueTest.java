@@ -3,6 +3,7 @@ package io.gevent4j.hub;
 import static io.gevent4j.hub.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,48 @@ class WaitQueueTest {
       assertFalse(queue.wakeOne(99));
       assertTrue(hub.join(5));
       assertEquals(List.of(0, 101, 202, 303, 404), order);
+    });
+  }
+
+  @Test
+  void aClaimedTicketIsWokenBySignalAndKeepsWhatItWasHanded() {
+    onFreshHub(hub -> {
+      WaitQueue queue = new WaitQueue();
+      List<Object> got = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        hub.execute(() -> {
+          WaitQueue.Ticket t = queue.enqueue(null);
+          assertTrue(t.await(Double.POSITIVE_INFINITY));
+          got.add(t.value());
+        });
+      }
+      Hub.sleep(0);
+      WaitQueue.Ticket first = queue.claimOne("one");
+      assertTrue(first.woken(), "claimed counts as woken");
+      assertEquals(2, queue.size(), "the claimed ticket left the queue");
+      List<WaitQueue.Ticket> rest = queue.claimAll("rest");
+      assertEquals(2, rest.size());
+      assertTrue(queue.isEmpty());
+      assertEquals(null, queue.claimOne("nobody"));
+      assertEquals(List.of(), queue.claimAll("nobody"));
+      first.signal();
+      rest.forEach(WaitQueue.Ticket::signal);
+      assertTrue(hub.join(5));
+      assertEquals(List.of("one", "rest", "rest"), got);
+      WaitQueue.Ticket mine = queue.enqueue(null);
+      assertThrows(IllegalStateException.class, mine::signal, "only a claimed ticket is signalled");
+      assertTrue(mine.cancel());
+    });
+  }
+
+  @Test
+  void aClaimedTicketWhoseWaiterTimesOutBeforeTheSignalKeepsWhatItWasHanded() {
+    onFreshHub(hub -> {
+      WaitQueue queue = new WaitQueue();
+      WaitQueue.Ticket t = queue.enqueue(null);
+      assertSame(t, queue.claimOne("permit"));
+      assertTrue(t.await(0.01), "claimed before the wait: it was woken");
+      assertEquals("permit", t.value());
     });
   }
 
