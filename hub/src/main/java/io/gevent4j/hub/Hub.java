@@ -395,6 +395,17 @@ public final class Hub implements Executor, AutoCloseable {
    * @return {@code ready}'s value at the end: false on timeout
    */
   boolean block(BooleanSupplier ready, double timeout, boolean shared, Object what) {
+    return block(ready, timeout, shared, what, false);
+  }
+
+  /**
+   * {@link #block(BooleanSupplier, double, boolean, Object)}, ended also by an interrupt when
+   * {@code interruptible}: it then returns false with the interrupt status still set. A
+   * greenlet's interrupt ends the wait at once. A plain thread's counts only on entry: while it
+   * runs the hub, its interrupt status is not reliable (the JDK clears a carrier's status each
+   * time a virtual thread mounts or unmounts on it, and an interrupt does not wake the poll).
+   */
+  boolean block(BooleanSupplier ready, double timeout, boolean shared, Object what, boolean interruptible) {
     checkOpen();
     RawGreenlet g = RawGreenlet.current();
     if (g == null) {
@@ -411,6 +422,7 @@ public final class Hub implements Executor, AutoCloseable {
     g.throwPending(true);
     if (ready.getAsBoolean()) return true;
     if (timeout == 0) return false;
+    if (interruptible && Thread.currentThread().isInterrupted()) return false;
     boolean[] expired = {false};
     TimerWatcher timer = null;
     if (!Double.isInfinite(timeout)) {
@@ -434,7 +446,10 @@ public final class Hub implements Executor, AutoCloseable {
         try {
           while (!ready.getAsBoolean() && !expired[0] && !g.hasPending(true)) {
             LockSupport.park(what);
-            if (Thread.interrupted()) interrupted = true;
+            if (Thread.interrupted()) {
+              interrupted = true;
+              if (interruptible) break;
+            }
           }
         } finally {
           g.atWaitPoint = false;

@@ -81,13 +81,34 @@ public final class WaitQueue {
      * @throws LoopExit when nothing can ever wake it (see "shared or not" above)
      */
     public boolean await(double timeout) {
+      return await(timeout, false);
+    }
+
+    /**
+     * {@link #await(double)}, ended also by an interrupt (the {@code java.util.concurrent.locks}
+     * contracts): an interrupted waiter that was not woken leaves the queue and gets an
+     * {@link InterruptedException}, its interrupt status cleared. A greenlet's interrupt ends
+     * the wait at once; a plain thread's counts only when set on entry (while the thread runs
+     * its hub, the JDK clears its status each time a greenlet mounts on it).
+     *
+     * @return true when woken (even if interrupted meanwhile: the status then stays set), false
+     *     when the timeout came first
+     * @throws InterruptedException when interrupted before it was woken, or on entry
+     */
+    public boolean awaitInterruptibly(double timeout) throws InterruptedException {
+      if (await(timeout, true)) return true;
+      if (Thread.interrupted()) throw new InterruptedException();
+      return false;
+    }
+
+    private boolean await(double timeout, boolean interruptible) {
       Timeouts.check(timeout);
       if (Thread.currentThread() != thread) {
         throw new IllegalStateException("only the greenlet or thread that enqueued a ticket may await it");
       }
       boolean woken;
       try {
-        woken = hub.block(() -> state.get() == WOKEN, timeout, shared, this);
+        woken = hub.block(() -> state.get() == WOKEN, timeout, shared, this, interruptible);
         // (read when the wait starts: a queue that becomes shared later cannot save a wait
         // that already ended in LoopExit)
       } catch (Throwable t) {

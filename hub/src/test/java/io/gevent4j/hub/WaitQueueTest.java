@@ -82,6 +82,38 @@ class WaitQueueTest {
   }
 
   @Test
+  void anInterruptEndsAGreenletsInterruptibleWaitButNotAPlainOne() {
+    onFreshHub(hub -> {
+      WaitQueue queue = new WaitQueue();
+      List<String> seen = new ArrayList<>();
+      RawGreenlet interruptible = hub.newGreenlet(() -> {
+        try {
+          queue.enqueue(null).awaitInterruptibly(Double.POSITIVE_INFINITY);
+          seen.add("woken");
+        } catch (InterruptedException e) {
+          seen.add("interrupted, status " + Thread.currentThread().isInterrupted());
+        }
+      }, "interruptible").start();
+      RawGreenlet plain = hub.newGreenlet(() -> {
+        seen.add("plain " + queue.enqueue(null).await(Double.POSITIVE_INFINITY) + ", status " + Thread.interrupted());
+      }, "plain").start();
+      Hub.sleep(0);
+      interruptible.thread().interrupt();
+      plain.thread().interrupt();
+      Hub.sleep(0);
+      assertEquals(List.of("interrupted, status false"), seen);
+      assertEquals(1, queue.size(), "the interrupted ticket left the queue");
+      assertTrue(queue.wakeOne(null));
+      assertTrue(hub.join(5));
+      assertEquals(List.of("interrupted, status false", "plain true, status true"), seen);
+      Thread.currentThread().interrupt();
+      assertThrows(InterruptedException.class, () -> queue.enqueue(null).awaitInterruptibly(10), "on entry");
+      assertFalse(Thread.currentThread().isInterrupted());
+      assertTrue(queue.isEmpty());
+    });
+  }
+
+  @Test
   void aTimedOutTicketLeavesTheQueue() {
     onFreshHub(hub -> {
       WaitQueue queue = new WaitQueue();
