@@ -216,23 +216,24 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
   // ---- the core, under the lock ---------------------------------------------------------
 
   /**
-   * An item arrives: the waiting peekers see it, the first waiting getter takes it, else the
-   * store keeps it if there is room.
+   * An item arrives: the first waiting getter takes it, else the store keeps it if there is
+   * room; either way the waiting peekers see it.
    *
    * @return false when nobody took it and there is no room
    */
   private boolean offerLocked(T item, Op op) {
-    if (peeking > 0) claimPeekersLocked(item, op);
     if (getting > 0) {
       WaitQueue.Ticket g = getters.claimOne(item);
       if (g != null) {
         getting--;
         op.signalLater(g);
+        if (peeking > 0) claimPeekersLocked(item, op);
         return true;
       }
     }
     if (store.size() < capacity) {
       store.add(item);
+      if (peeking > 0) claimPeekersLocked(item, op);
       return true;
     }
     return false;
@@ -305,20 +306,23 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     checkTimeout(timeout);
     touch();
     Op op = new Op();
-    synchronized (lock) {
-      T item = takeLocked(op);
-      if (item != null) {
-        op.result = item;
-      } else if (shutdown) {
-        op.result = SHUT;
-      } else if (timeout == 0) {
-        op.result = EMPTY;
-      } else {
-        op.wait = enqueueLocked(getters, giveBack);
-        getting++;
+    try {
+      synchronized (lock) {
+        T item = takeLocked(op);
+        if (item != null) {
+          op.result = item;
+        } else if (shutdown) {
+          op.result = SHUT;
+        } else if (timeout == 0) {
+          op.result = EMPTY;
+        } else {
+          op.wait = enqueueLocked(getters, giveBack);
+          getting++;
+        }
       }
+    } finally {
+      op.signal(); // whatever was claimed is woken, even if enqueueing failed
     }
-    op.signal();
     return op;
   }
 
@@ -527,19 +531,23 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     check(item);
     touch();
     Op op = new Op();
-    synchronized (lock) {
-      if (shutdown) throw new QueueShutDown("the queue is shut down");
-      if (offerLocked(item, op)) {
-        admittedLocked();
-      } else if (timeout == 0) {
-        op.result = EMPTY;
-      } else {
-        PutWait<T> p = new PutWait<>(item, enqueueLocked(putters, null));
-        putWaits.add(p);
-        op.putWait = p;
+    try {
+      synchronized (lock) {
+        if (shutdown) throw new QueueShutDown("the queue is shut down");
+        if (offerLocked(item, op)) {
+          admittedLocked();
+        } else if (timeout == 0) {
+          op.result = EMPTY;
+        } else {
+          PutWait<T> p = new PutWait<>(item, enqueueLocked(putters, null));
+          putWaits.add(p);
+          op.putWait = p;
+          if (peeking > 0) claimPeekersLocked(item, op); // a Channel's peekers see a waiting putter's item
+        }
       }
+    } finally {
+      op.signal(); // whatever was claimed is woken, even if enqueueing failed
     }
-    op.signal();
     return op;
   }
 

@@ -161,4 +161,33 @@ class ChannelTest {
       assertTrue(hub.join(5));
     });
   }
+
+  @Test
+  void aPeekerSeesTheItemOfAPutterThatArrivesAndLeavesItToTheGetter() throws Exception {
+    onFreshHub(hub -> {
+      Channel<String> ch = new Channel<>();
+      List<String> seen = new ArrayList<>();
+      spawn(hub, "peeker", () -> seen.add("peeked " + ch.peek(10)));
+      Hub.sleep(0);
+      Thread.ofVirtual().start(() -> {
+        try {
+          ch.put("phantom"); // not a greenlet: it cannot wait, so it never offered its item
+        } catch (IllegalStateException e) {
+          seen.add("refused");
+        }
+      }).join();
+      Hub.sleep(0);
+      assertEquals(List.of("refused"), seen, "the peeker saw no item that was never put");
+      spawn(hub, "putter", () -> {
+        ch.put("x");
+        seen.add("put returned");
+      });
+      Hub.sleep(0);
+      Hub.sleep(0);
+      assertEquals(List.of("refused", "peeked x"), seen, "the putter still waits for a getter");
+      assertEquals("x", ch.get());
+      assertTrue(hub.join(5));
+      assertEquals(List.of("refused", "peeked x", "put returned"), seen);
+    });
+  }
 }
