@@ -291,6 +291,26 @@ class GreenletTest {
   }
 
   @Test
+  void waitAllTakesEventsResultsAndSemaphoresToo() {
+    onFreshHub(hub -> {
+      io.gevent4j.sync.Event event = new io.gevent4j.sync.Event();
+      io.gevent4j.sync.AsyncResult<String> result = new io.gevent4j.sync.AsyncResult<>();
+      io.gevent4j.sync.Semaphore semaphore = new io.gevent4j.sync.Semaphore(0);
+      Greenlet<Void> setter = spawn(() -> {
+        sleep(0.01);
+        result.set("r");
+        sleep(0.01);
+        semaphore.release();
+        sleep(0.01);
+        event.set();
+      });
+      List<Object> order = Gevent.waitAll(List.<Object>of(event, result, semaphore));
+      assertEquals(List.of(result, semaphore, event), order);
+      setter.join();
+    });
+  }
+
+  @Test
   void errorsThroughJoinAllRaiseErrorAndKillAllNonBlocking() {
     onFreshHub(hub -> {
       List<Greenlet<?>> many = new ArrayList<>();
