@@ -50,7 +50,11 @@ public class Socket implements ByteChannel, AutoCloseable {
   private Hub hub;
   private IoWatcher readWatcher;
   private IoWatcher writeWatcher;
-  private ByteBuffer datagramBuffer;
+  // Separate buffers and locks: a greenlet waiting in recvFrom must not hold up sendTo.
+  private final Object sendLock = new Object();
+  private final Object recvLock = new Object();
+  private ByteBuffer sendBuffer;
+  private ByteBuffer recvBuffer;
   private InputStream in;
   private OutputStream out;
 
@@ -394,18 +398,15 @@ public class Socket implements ByteChannel, AutoCloseable {
 
   // ---- datagrams --------------------------------------------------------------------------
 
-  private ByteBuffer datagramBuffer() {
-    if (datagramBuffer == null) datagramBuffer = ByteBuffer.allocateDirect(DATAGRAM_BUFFER);
-    return datagramBuffer.clear();
-  }
 
   /** Sends a datagram to {@code to} (gevent's {@code sendto}). */
   public int sendTo(byte[] buf, SocketAddress to) throws IOException {
     Objects.requireNonNull(to, "to");
     if (buf.length > DATAGRAM_BUFFER) throw new IllegalArgumentException("a datagram of " + buf.length + " bytes is too long");
     long deadline = deadline();
-    synchronized (this) {
-      ByteBuffer b = datagramBuffer();
+    synchronized (sendLock) {
+      if (sendBuffer == null) sendBuffer = ByteBuffer.allocateDirect(DATAGRAM_BUFFER);
+      ByteBuffer b = sendBuffer.clear();
       b.put(buf).flip();
       while (true) {
         int n = Posix.sendto(checkOpen(), b, 0, to);
@@ -419,8 +420,9 @@ public class Socket implements ByteChannel, AutoCloseable {
   public DatagramPacket recvFrom(int max) throws IOException {
     if (max < 0) throw new IllegalArgumentException("negative size: " + max);
     long deadline = deadline();
-    synchronized (this) {
-      ByteBuffer b = datagramBuffer();
+    synchronized (recvLock) {
+      if (recvBuffer == null) recvBuffer = ByteBuffer.allocateDirect(DATAGRAM_BUFFER);
+      ByteBuffer b = recvBuffer.clear();
       b.limit(Math.min(max, DATAGRAM_BUFFER));
       SocketAddress[] from = new SocketAddress[1];
       while (true) {

@@ -262,6 +262,23 @@ class SocketTest {
   }
 
   @Test
+  void sendToIsNotHeldUpByAGreenletWaitingInRecvFrom() {
+    onFreshHub(hub -> {
+      try (Socket a = Socket.udp(); Socket b = Socket.udp()) {
+        a.bind(ANY_LOOPBACK);
+        b.bind(ANY_LOOPBACK);
+        Greenlet<DatagramPacket> reader = spawn(() -> a.recvFrom(100));
+        io.gevent4j.hub.Hub.sleep(0); // the reader waits in recvFrom on a
+        a.sendTo("from a".getBytes(), b.localAddress()); // same socket, while it waits
+        b.setTimeout(5);
+        assertEquals("from a", new String(b.recvFrom(100).getData()));
+        b.sendTo("to a".getBytes(), a.localAddress());
+        assertEquals("to a", new String(reader.get(5).getData()));
+      }
+    });
+  }
+
+  @Test
   void unixStreamSockets() throws Exception {
     Path dir = Files.createTempDirectory("g4j-unix");
     Path path = dir.resolve("echo.sock");
