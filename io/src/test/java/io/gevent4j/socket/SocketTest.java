@@ -121,8 +121,9 @@ class SocketTest {
         }
       });
       try (Socket client = Socket.tcp()) {
-        client.setOption(StandardSocketOptions.SO_SNDBUF, 16384); // sends are partial
-        client.setOption(StandardSocketOptions.TCP_NODELAY, true); // else Nagle meets delayed ACKs: 40 ms stalls
+        // A small send buffer: sends are partial. (Below loopback's 64 KiB MSS, e.g. 16 KiB, the
+        // kernel itself stalls for milliseconds per segment: 64 MiB would take 40 s, with the JDK too.)
+        client.setOption(StandardSocketOptions.SO_SNDBUF, 65536);
         client.connect(server.localAddress());
         client.sendAll(data); // many partial writes
         client.shutdownOutput();
