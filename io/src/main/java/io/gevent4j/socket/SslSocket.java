@@ -190,7 +190,7 @@ public final class SslSocket extends Socket {
    * first read or write or on {@link #handshake()}. The context's key manager picks the
    * certificate (an {@code X509ExtendedKeyManager} sees the client's SNI).
    *
-   * @param plain an accepted TCP socket; taken over
+   * @param plain an accepted TCP socket; taken over: close the returned socket, not this one
    * @throws ClosedChannelException when {@code plain} is closed
    * @throws IllegalArgumentException when {@code plain} is not a stream socket, or already TLS
    */

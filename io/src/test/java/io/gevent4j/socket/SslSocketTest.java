@@ -471,11 +471,11 @@ class SslSocketTest {
 
       // the server side: a client that connects and says nothing
       Socket server = SocketTest.listener();
-      try (Socket mute = Socket.createConnection("127.0.0.1", server.localAddress().getPort(), 10)) {
-        SslSocket s = SslSocket.wrapServer(server.accept(), Certs.server()).handshakeTimeout(0.1);
-        assertThrows(SocketTimeoutException.class, s::handshake);
-        s.close();
-      }
+      Socket mute = Socket.createConnection("127.0.0.1", server.localAddress().getPort(), 10);
+      SslSocket s = SslSocket.wrapServer(server.accept(), Certs.server()).handshakeTimeout(0.1);
+      assertThrows(SocketTimeoutException.class, s::handshake);
+      s.close();
+      mute.close();
       server.close();
     });
   }
@@ -492,6 +492,33 @@ class SslSocketTest {
       p[0].setTimeout(5);
       assertEquals("late", new String(p[0].recv(10), StandardCharsets.UTF_8));
       p[0].close();
+      p[1].close();
+    });
+  }
+
+  @Test
+  void aWriteTimeoutReportsTheBytesTakenAndLosesNone() {
+    onFreshHub(60, hub -> {
+      SslSocket[] p = tlsPair();
+      p[0].setOption(StandardSocketOptions.SO_SNDBUF, 16384);
+      byte[] data = new byte[32 << 20];
+      new Random(11).nextBytes(data);
+      p[0].setTimeout(0.2);
+      SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> p[0].sendAll(data), "the peer does not read");
+      int taken = e.bytesTransferred;
+      assertTrue(taken > 0 && taken < data.length, "taken: " + taken);
+      Greenlet<byte[]> peer = spawn(() -> {
+        byte[] got = new byte[taken];
+        new DataInputStream(p[1].inputStream()).readFully(got);
+        p[1].sendAll(bytes("done"));
+        return got;
+      });
+      // the last record taken may still wait in the socket: a read that waits sends it first
+      p[0].setTimeout(10);
+      assertEquals("done", new String(p[0].recv(10), StandardCharsets.UTF_8));
+      assertArrayEquals(java.util.Arrays.copyOf(data, taken), peer.get(10));
+      p[0].close();
+      assertEquals("", readAll(p[1]), "nothing more than the bytes taken");
       p[1].close();
     });
   }
