@@ -66,6 +66,30 @@ public class Socket implements ByteChannel, AutoCloseable {
     Posix.setNonBlocking(fd, true);
   }
 
+  /**
+   * Takes over {@code other}'s descriptor, with its watchers and timeout; {@code other} is left
+   * closed without its descriptor being closed (gevent's {@code detach()} followed by a new
+   * socket on the same fileno). For wrappers in this package such as {@link SslSocket}.
+   *
+   * @throws ClosedChannelException when {@code other} is closed
+   */
+  Socket(Socket other) throws ClosedChannelException {
+    synchronized (other) {
+      if (other.fd < 0) throw new ClosedChannelException();
+      this.fd = other.fd;
+      this.family = other.family;
+      this.type = other.type;
+      this.timeout = other.timeout;
+      this.hub = other.hub;
+      this.readWatcher = other.readWatcher;
+      this.writeWatcher = other.writeWatcher;
+      other.fd = -1;
+      other.hub = null;
+      other.readWatcher = null;
+      other.writeWatcher = null;
+    }
+  }
+
   private static Socket open(int family, int type) {
     try {
       return new Socket(Posix.socket(family, type | Posix.SOCK_NONBLOCK, 0), family, type);
@@ -187,12 +211,13 @@ public class Socket implements ByteChannel, AutoCloseable {
 
   // ---- waiting ----------------------------------------------------------------------------
 
-  private long deadline() {
+  /** The deadline of an operation starting now, in {@link System#nanoTime()} terms; {@code Long.MAX_VALUE} for none. */
+  long deadline() {
     return timeout < 0 ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
   }
 
   /** Parks until the fd is ready for {@code events}, or throws SocketTimeoutException at the deadline. */
-  private void waitFor(int events, long deadline) throws IOException {
+  void waitFor(int events, long deadline) throws IOException {
     int f = checkOpen();
     if (timeout == 0) throw new SocketTimeoutException("the socket is non-blocking (timeout 0) and would wait");
     double left = deadline == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : (deadline - System.nanoTime()) / 1e9;
