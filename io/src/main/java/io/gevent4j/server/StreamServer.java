@@ -379,13 +379,13 @@ public class StreamServer implements AutoCloseable {
    * sockets exist in {@code io.gevent4j.socket}, it throws, and the failure is logged and the
    * connection closed like a handler's. The server closes both sockets when the handler is done.
    *
-   * @throws UnsupportedOperationException when a TLS context is set (for now)
    * @throws IOException when wrapping fails
    */
   protected Socket wrap(Socket accepted) throws IOException {
     SSLContext context = sslContext();
     if (context == null) return accepted;
-    throw new UnsupportedOperationException("TLS arrives with SslSocket");
+    // No I/O here: the handshake happens on the handler's first read or write.
+    return io.gevent4j.socket.SslSocket.wrapServer(accepted, context);
   }
 
   private void acceptLoop() {

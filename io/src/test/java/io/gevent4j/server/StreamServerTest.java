@@ -626,21 +626,27 @@ class StreamServerTest {
   }
 
   @Test
-  void aTlsContextReachesTheWrapHook() {
-    try (LogCapture log = LogCapture.of(StreamServer.class)) {
-      onFreshHub(hub -> {
-        AtomicInteger calls = new AtomicInteger();
-        StreamServer server = new StreamServer(LOOPBACK_ANY_PORT, (socket, peer) -> calls.incrementAndGet())
-            .ssl(SSLContext.getDefault());
-        server.start();
-        assertEquals("", readAll(server.address())); // the connection is closed unserved
-        server.stop(1);
-        assertEquals(0, calls.get());
-      });
-      List<ILoggingEvent> errors = log.events(Level.ERROR);
-      assertEquals(1, errors.size());
-      assertEquals(UnsupportedOperationException.class.getName(), errors.get(0).getThrowableProxy().getClassName());
-    }
+  void aTlsServerServesSslSocketsToItsHandlers() {
+    onFreshHub(hub -> {
+      StreamServer server = new StreamServer(LOOPBACK_ANY_PORT, (socket, peer) -> {
+        assertTrue(socket instanceof io.gevent4j.socket.SslSocket, socket.toString());
+        io.gevent4j.socket.SocketTest.echo(socket);
+      }).ssl(io.gevent4j.socket.TlsTesting.server());
+      server.start();
+      List<Greenlet<?>> clients = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        clients.add(spawn(() -> {
+          try (io.gevent4j.socket.SslSocket s = io.gevent4j.socket.SslSocket.connect("localhost", server.address().getPort(),
+              io.gevent4j.socket.TlsTesting.client(), 10)) {
+            s.sendAll("over tls".getBytes());
+            assertEquals("over tls", new String(s.recv(100)));
+          }
+          return null;
+        }));
+      }
+      joinAll(clients, 30, true);
+      server.stop(1);
+    });
   }
 
   @Test

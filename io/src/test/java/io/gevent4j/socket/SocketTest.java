@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /** gevent.socket: cooperative sockets on both backends. */
 @org.junit.jupiter.api.Timeout(300)
-class SocketTest {
+public class SocketTest {
   private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
   static Socket listener() throws IOException {
@@ -41,7 +41,8 @@ class SocketTest {
     return server;
   }
 
-  static void echo(Socket s) {
+  /** Echoes until end of stream, then closes (shared with the server tests). */
+  public static void echo(Socket s) {
     try (s) {
       byte[] buf = new byte[16384];
       int n;
