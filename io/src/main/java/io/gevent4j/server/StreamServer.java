@@ -464,6 +464,10 @@ public class StreamServer implements AutoCloseable {
     try {
       socket = wrap(accepted);
       handler.handle(socket, peer);
+    } catch (javax.net.ssl.SSLException e) {
+      // a client that fails the handshake (a scanner, plain text on a TLS port) is the
+      // client's problem, not the server's: not an error in the server's log
+      LOG.debug("{}: TLS failed with {}", this, peer, e);
     } catch (Exception e) {
       LOG.error("{}: the handler failed for {}", this, peer, e);
     } finally {
