@@ -222,6 +222,7 @@ public final class RawGreenlet {
 
   /** At a wait point: throws the pending kill or timeout, if any. */
   void throwPending(boolean includeTimeouts) {
+    if (pending == null) return; // the usual case, without taking the lock
     Throwable p;
     synchronized (this) {
       p = pending;
