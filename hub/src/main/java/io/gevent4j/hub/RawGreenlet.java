@@ -240,6 +240,16 @@ public final class RawGreenlet {
     }
   }
 
+  /**
+   * Equality stays identity, as {@link Object}'s; the hash is the id's rather than the identity
+   * hash, which the JVM computes and stores in the object on first use: every spawn puts a
+   * greenlet into its hub's set of live greenlets.
+   */
+  @Override
+  public int hashCode() {
+    return Long.hashCode(id);
+  }
+
   @Override
   public String toString() {
     return "RawGreenlet(" + name + ", " + (main ? "main" : dead ? "dead" : started ? "started" : "new") + ")";
