@@ -3,6 +3,8 @@ package io.gevent4j.bench;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.Waiter;
+import io.gevent4j.loop.TimerWatcher;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,6 +35,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *       park/unpark (identical code in all three variants); score = ns per switch.
  *       {@code switchWaiter_gevent4j} does the same hand-off with gevent4j {@link Waiter}s,
  *       gevent's own switching primitive (one new Waiter per wait, as gevent does).
+ *       {@code switchWithWatcher_gevent4j} is {@code switch_gevent4j} with one referenced
+ *       watcher active in the loop, as in any server.
  *   <li>{@code sleep0}: 100 greenlets each call {@code Hub.sleep(0)} (floor and jdk:
  *       {@code Thread.yield()}) 1000 times; score = ns per sleep(0).
  *   <li>{@code spawn}: spawn 1000 greenlets that do nothing and wait until all have finished;
@@ -128,6 +132,36 @@ public class HubBenchmark extends BenchmarkBase {
     p.b = gb.thread();
     p.a = ga.thread();
     s.run();
+    return p.check();
+  }
+
+  /**
+   * {@link #switch_gevent4j} while the loop has one referenced active watcher, as any server
+   * has (a listening socket): here an hour-long timer. libuv's {@code uv_run(NOWAIT)} skips
+   * its poll when no referenced watcher is active, libev's {@code ev_run(NOWAIT)} never does;
+   * with one active, both pay the per-batch poll. Waits with {@link Hub#await}, since the timer
+   * keeps {@link Hub#join} from returning.
+   */
+  @Benchmark
+  @OperationsPerInvocation(SWITCHES)
+  public int switchWithWatcher_gevent4j(HubState s) {
+    PingPong p = new PingPong();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    TimerWatcher timer = s.hub.loop().timer(3600, 0);
+    timer.start(revents -> {});
+    try {
+      RawGreenlet gb = s.hub.newGreenlet(p::b, "b").start();
+      RawGreenlet ga = s.hub.newGreenlet(() -> {
+        p.a();
+        done.complete(null);
+      }, "a").start();
+      p.b = gb.thread();
+      p.a = ga.thread();
+      Hub.await(done);
+    } finally {
+      timer.close();
+    }
+    s.run(); // b's end
     return p.check();
   }
 
