@@ -74,6 +74,16 @@ public class LoopBenchmark extends BenchmarkBase {
     return fired[0];
   }
 
+  /**
+   * One non-blocking loop iteration with nothing to dispatch (what the hub pays after each
+   * batch when work is still ready): one JNI crossing and a zero-timeout poll. The loop holds
+   * an active async watcher, as a hub's does.
+   */
+  @Benchmark
+  public int runNowait() {
+    return loop.run(RunMode.NOWAIT);
+  }
+
   /** Wake the peer loop, which wakes this one back: two cross-thread wake-ups. */
   @Benchmark
   public boolean asyncRoundTrip() {

@@ -47,6 +47,7 @@ final class BlockingMonitor {
   }
 
   static synchronized void watch(Hub hub) {
+    hub.monitored = true; // the hub times its tasks from now on
     WATCHED.add(hub);
     if (thread == null) {
       thread = Thread.ofPlatform().daemon(true).name("gevent4j-monitor").start(BlockingMonitor::run);

@@ -175,10 +175,12 @@ public final class RawGreenlet {
       clearHubInterrupt();
       // A kill delivered by interrupting a JDK call may surface as that call's exception
       // (a SocketException, say): the kill is the outcome.
-      Throwable killedBy;
-      synchronized (this) {
-        killedBy = pending;
-        pending = null;
+      Throwable killedBy = pending; // volatile read first: no lock on the common path
+      if (killedBy != null) {
+        synchronized (this) {
+          killedBy = pending;
+          pending = null;
+        }
       }
       if (killedBy != null) failure = killedBy instanceof GreenletExit ? null : killedBy;
       finish(failure);
@@ -262,6 +264,7 @@ public final class RawGreenlet {
 
   /** At a wait point: throws the pending kill or timeout, if any. */
   void throwPending(boolean includeTimeouts) {
+    if (pending == null) return; // the usual case, without taking the lock
     Throwable p;
     synchronized (this) {
       p = pending;
@@ -277,6 +280,16 @@ public final class RawGreenlet {
       interruptedByHub = false;
       Thread.interrupted();
     }
+  }
+
+  /**
+   * Equality stays identity, as {@link Object}'s; the hash is the id's rather than the identity
+   * hash, which the JVM computes and stores in the object on first use: every spawn puts a
+   * greenlet into its hub's set of live greenlets.
+   */
+  @Override
+  public int hashCode() {
+    return Long.hashCode(id);
   }
 
   @Override
