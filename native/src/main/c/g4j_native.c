@@ -88,7 +88,18 @@ static jobjectArray native_versions(JNIEnv *env, jclass cls) {
   return result;
 }
 
+/* Creates and destroys a loop of the backend: 0, or -errno (Native's availability probe;
+ * here, not in NativeLoop, so that probing initializes no class that reads Constants). */
+static jint native_probe(JNIEnv *env, jclass cls, jint backend) {
+  g4j_loop *loop;
+  int rc = g4j_loop_new(backend, &loop);
+  if (rc < 0) return rc;
+  g4j_loop_destroy(loop);
+  return 0;
+}
+
 static const JNINativeMethod methods[] = {
+  {"probe", "(I)I", (void *) native_probe},
   {"constants", "()[I", (void *) native_constants},
   {"errnoName", "(I)Ljava/lang/String;", (void *) native_errno_name},
   {"strerror", "(I)Ljava/lang/String;", (void *) native_strerror},

@@ -171,14 +171,14 @@ public final class Native {
 
   private static Throwable probeLoops() {
     for (Backend backend : Backend.values()) {
-      long loop = NativeLoop.loopNew(backend.ordinal());
-      if (loop < 0) {
-        return new NativeIoException((int) -loop, backend.id() + " loop_new");
-      }
-      NativeLoop.loopDestroy(loop);
+      int rc = probe(backend.ordinal());
+      if (rc < 0) return new NativeIoException(-rc, backend.id() + " loop_new");
     }
     return null;
   }
+
+  /** Creates and destroys a loop of the backend: 0 or -errno. */
+  static native int probe(int backend);
 
   /** Every constant, in the order g4j_native.c lists them: read by {@link Constants}. */
   static native int[] constants();

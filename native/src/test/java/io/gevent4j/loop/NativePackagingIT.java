@@ -98,6 +98,14 @@ class NativePackagingIT {
   }
 
   @Test
+  void constantsAreRightWhicheverClassAProgramTouchesFirst() throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath = jar() + java.io.File.pathSeparator + System.getProperty("probe.classes", "target/test-classes");
+    String out = run(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", classpath, ConstantsFirstProbe.class.getName()));
+    assertTrue(out.contains("READ=1 AF_INET=2 SOCK_STREAM=1 SIGSEGV refused=true"), out);
+  }
+
+  @Test
   void aFreshJvmLoadsLibevAndLibuvFromTheExtractedCopy() throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = jar() + java.io.File.pathSeparator + System.getProperty("probe.classes", "target/test-classes");
