@@ -75,7 +75,10 @@ echo "logs: $LOGDIR"
 
 RESULTS=()
 for round in $(seq 1 "$ROUNDS"); do
-  for name in $SERVERS; do
+  # rotate the order each round, so that no server always runs first or last
+  read -r -a order <<<"$SERVERS"
+  shift_by=$(( (round - 1) % ${#order[@]} ))
+  for name in "${order[@]:shift_by}" "${order[@]:0:shift_by}"; do
     PORT=$((PORT + 1)) # a fresh port per server: no TIME_WAIT or leftover listener in the way
     port_open "$PORT" && die "port $PORT is already in use"
     log="$LOGDIR/$name.$round.log"
@@ -91,7 +94,7 @@ for round in $(seq 1 "$ROUNDS"); do
     grep -m1 listening "$log"
     for c in $CONNECTIONS; do
       line=$(taskset -c 1 "$JAVA" "${JVM[@]}" -cp "$JAR" io.gevent4j.bench.load.EchoClient \
-          "$name" "$PORT" "$c" "$WARMUP" "$DURATION" "$SIZE" 2>>"$LOGDIR/client.log" | grep '^RESULT' || true)
+          "$name" "$PORT" "$c" "$WARMUP" "$DURATION" "$SIZE" "$SERVER_PID" 2>>"$LOGDIR/client.log" | grep '^RESULT' || true)
       [ -n "$line" ] || die "the client failed against $name with $c connections: $(tail -n 3 "$LOGDIR/client.log")"
       echo "  $line"
       RESULTS+=("round=$round $line")
@@ -101,19 +104,35 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 echo "load after: $(uptime | sed 's/.*load average/load average/')"
 
-# One table; "÷ netty" is the server's requests/s over Netty epoll's, same round and connections.
-printf '%s\n' "${RESULTS[@]}" | awk '
+# One table: per server and connection count, the median over the rounds of each figure
+# (each median taken on its own); "÷ netty" is the median requests/s over Netty's. The CPU
+# columns are the share of its core each side used while measured, and the server's CPU time
+# per request: when the client's core is full, requests/s is the client's limit and the
+# server's CPU per request is what tells the servers apart.
+printf '%s\n' "${RESULTS[@]}" | awk -v servers="$SERVERS" -v conns="$CONNECTIONS" '
   function field(k,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] } }
-  { r = field("round"); s = field("label"); c = field("connections")
-    key[NR] = r SUBSEP s SUBSEP c; rps[NR] = field("rps"); p50[NR] = field("p50_us"); p99[NR] = field("p99_us")
-    srv[NR] = s; con[NR] = c; rnd[NR] = r
-    if (s == "netty-epoll") netty[r SUBSEP c] = field("rps") }
+  function median(list,   a, n, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  { k = field("label") SUBSEP field("connections")
+    rps[k] = rps[k] " " field("rps"); p50[k] = p50[k] " " field("p50_us"); p99[k] = p99[k] " " field("p99_us"); runs[k]++
+    scpu[k] = scpu[k] " " field("server_cpu"); ccpu[k] = ccpu[k] " " field("client_cpu"); sreq[k] = sreq[k] " " field("server_cpu_us_per_req") }
   END {
-    printf "\n| %-15s | %5s | %5s | %9s | %9s | %9s | %8s |\n", "server", "round", "conns", "req/s", "p50 µs", "p99 µs", "÷ netty"
-    printf "|%s|%s|%s|%s|%s|%s|%s|\n", "-----------------", "------:", "------:", "----------:", "----------:", "----------:", "---------:"
-    for (i = 1; i <= NR; i++) {
-      n = netty[rnd[i] SUBSEP con[i]]
-      ratio = n > 0 ? sprintf("%.2f", rps[i] / n) : "-"
-      printf "| %-15s | %5s | %5s | %9d | %9.1f | %9.1f | %8s |\n", srv[i], rnd[i], con[i], rps[i], p50[i], p99[i], ratio
+    ns = split(servers, sv, " "); nc = split(conns, cv, " ")
+    printf "\n| %-15s | %5s | %4s | %9s | %9s | %9s | %7s | %10s | %10s | %14s |\n", "server", "conns", "runs", "req/s", "p50 µs", "p99 µs", "÷ netty",
+        "server CPU", "client CPU", "server µs/req"
+    printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", "-----------------", "------:", "-----:", "----------:", "----------:", "----------:", "--------:",
+        "-----------:", "-----------:", "---------------:"
+    for (c = 1; c <= nc; c++) {
+      nk = "netty-epoll" SUBSEP cv[c]; netty = (nk in rps) ? median(rps[nk]) : 0
+      for (s = 1; s <= ns; s++) {
+        k = sv[s] SUBSEP cv[c]; if (!(k in rps)) continue
+        r = median(rps[k]); ratio = "-"
+        if (netty > 0) ratio = sprintf("%.2f", r / netty)
+        printf "| %-15s | %5s | %4d | %9d | %9.1f | %9.1f | %7s | %9.0f%% | %9.0f%% | %14.2f |\n", sv[s], cv[c], runs[k], r, median(p50[k]), median(p99[k]), ratio,
+            100 * median(scpu[k]), 100 * median(ccpu[k]), median(sreq[k])
+      }
     }
   }'

@@ -26,10 +26,15 @@ import java.util.concurrent.TimeUnit;
  * most and adds no thread switches of its own.
  *
  * <p>Prints one line: {@code RESULT label=.. connections=.. requests=.. seconds=.. rps=..
- * p50_us=.. p99_us=.. p999_us=.. max_us=..}. Exits 1 on any error (a closed connection, a
- * wrong echo, a connect failure) and by itself at the latest 30 s after the planned end.
+ * p50_us=.. p99_us=.. p999_us=.. max_us=.. client_cpu=.. server_cpu=.. server_cpu_us_per_req=..}:
+ * the CPU figures are the share of one core each process used over the measured period, and
+ * the server's CPU time per request (when its pid is given; -1 otherwise). Since the client
+ * does as much kernel work per request as the server, a fast server saturates the client's
+ * core first: then requests/s is the client's limit, and the server's CPU per request is what
+ * tells servers apart. Exits 1 on any error (a closed connection, a wrong echo, a connect
+ * failure) and by itself at the latest 30 s after the planned end.
  *
- * <p>Usage: {@code EchoClient <label> <port> <connections> <warmupSeconds> <seconds> [size]}
+ * <p>Usage: {@code EchoClient <label> <port> <connections> <warmupSeconds> <seconds> [size [serverPid]]}
  */
 final class EchoClient {
   private EchoClient() {}
@@ -43,8 +48,18 @@ final class EchoClient {
     long measureStart;
     long measureEnd;
     long measured;
+    final CpuClock server;
+    final CpuClock client = CpuClock.self();
+    long serverCpuStart;
+    long serverCpuEnd;
+    long clientCpuStart;
+    long clientCpuEnd;
     final CountDownLatch done = new CountDownLatch(1);
     volatile String error;
+
+    Run(CpuClock server) {
+      this.server = server;
+    }
 
     void fail(String message) {
       if (error == null) error = message;
@@ -141,6 +156,7 @@ final class EchoClient {
     double warmup = Double.parseDouble(args[3]);
     double seconds = Double.parseDouble(args[4]);
     int size = args.length > 5 ? Integer.parseInt(args[5]) : 64;
+    CpuClock server = args.length > 6 ? CpuClock.of(Long.parseLong(args[6])) : CpuClock.NONE;
     if (connections < 1 || size < 8 || warmup < 0 || seconds <= 0) throw new IllegalArgumentException("bad arguments");
     Epoll.ensureAvailability();
 
@@ -157,7 +173,7 @@ final class EchoClient {
     });
 
     MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    Run run = new Run();
+    Run run = new Run(server);
     List<Connection> handlers = new ArrayList<>();
     List<Channel> channels = new ArrayList<>();
     int exit = 0;
@@ -177,9 +193,13 @@ final class EchoClient {
       loop.schedule(() -> {
         run.phase = Phase.MEASURE;
         run.measureStart = System.nanoTime();
+        run.serverCpuStart = run.server.nanos();
+        run.clientCpuStart = run.client.nanos();
       }, (long) (warmup * 1e9), TimeUnit.NANOSECONDS);
       loop.schedule(() -> {
         run.measureEnd = System.nanoTime();
+        run.serverCpuEnd = run.server.nanos();
+        run.clientCpuEnd = run.client.nanos();
         run.phase = Phase.STOP;
         run.done.countDown();
       }, (long) ((warmup + seconds) * 1e9), TimeUnit.NANOSECONDS);
@@ -204,9 +224,16 @@ final class EchoClient {
 
   private static void print(String label, int connections, Run run) {
     LatencyHistogram h = run.histogram;
-    double secs = (run.measureEnd - run.measureStart) / 1e9;
-    System.out.printf(Locale.ROOT, "RESULT label=%s connections=%d requests=%d seconds=%.3f rps=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f%n",
+    long wall = run.measureEnd - run.measureStart;
+    double secs = wall / 1e9;
+    boolean serverKnown = run.serverCpuStart >= 0 && run.serverCpuEnd >= 0;
+    long serverCpu = run.serverCpuEnd - run.serverCpuStart;
+    System.out.printf(Locale.ROOT, "RESULT label=%s connections=%d requests=%d seconds=%.3f rps=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f"
+            + " client_cpu=%.2f server_cpu=%.2f server_cpu_us_per_req=%.2f%n",
         label, connections, run.measured, secs, run.measured / secs,
-        h.percentile(50) / 1e3, h.percentile(99) / 1e3, h.percentile(99.9) / 1e3, h.max() / 1e3);
+        h.percentile(50) / 1e3, h.percentile(99) / 1e3, h.percentile(99.9) / 1e3, h.max() / 1e3,
+        (double) (run.clientCpuEnd - run.clientCpuStart) / wall,
+        serverKnown ? (double) serverCpu / wall : -1.0,
+        serverKnown && run.measured > 0 ? serverCpu / 1e3 / run.measured : -1.0);
   }
 }

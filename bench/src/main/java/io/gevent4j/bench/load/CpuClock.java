@@ -1,0 +1,38 @@
+package io.gevent4j.bench.load;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time a process has used, all its threads, user and system: -1 when unknown. */
+@FunctionalInterface
+interface CpuClock {
+  /** Linux's USER_HZ, the unit of /proc/PID/stat's times: 100 on every architecture the JDK runs on. */
+  long TICK_NANOS = 10_000_000L;
+
+  CpuClock NONE = () -> -1;
+
+  long nanos();
+
+  /** This JVM's CPU time. */
+  static CpuClock self() {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    return os::getProcessCpuTime;
+  }
+
+  /** Another process's, from /proc/PID/stat (utime + stime, 10 ms resolution). */
+  static CpuClock of(long pid) {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    return () -> {
+      try {
+        String s = Files.readString(stat);
+        // the fields after the command name, which is in parentheses and may hold spaces
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS; // fields 14 and 15
+      } catch (IOException | RuntimeException e) {
+        return -1;
+      }
+    };
+  }
+}
