@@ -21,6 +21,24 @@ interface CpuClock {
     return os::getProcessCpuTime;
   }
 
+  /**
+   * The whole machine's busy time, every core (/proc/stat: user, nice, system, irq, softirq,
+   * steal), so that what other processes took during a run can be told.
+   */
+  static CpuClock machine() {
+    Path stat = Path.of("/proc/stat");
+    return () -> {
+      try (var lines = Files.lines(stat)) {
+        String[] f = lines.findFirst().orElseThrow().trim().split("\\s+"); // "cpu user nice system idle iowait irq softirq steal ..."
+        long busy = 0;
+        for (int i : new int[] {1, 2, 3, 6, 7, 8}) busy += Long.parseLong(f[i]);
+        return busy * TICK_NANOS;
+      } catch (IOException | RuntimeException e) {
+        return -1;
+      }
+    };
+  }
+
   /** Another process's, from /proc/PID/stat (utime + stime, 10 ms resolution). */
   static CpuClock of(long pid) {
     Path stat = Path.of("/proc", Long.toString(pid), "stat");

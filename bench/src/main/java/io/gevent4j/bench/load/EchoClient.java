@@ -26,9 +26,11 @@ import java.util.concurrent.TimeUnit;
  * most and adds no thread switches of its own.
  *
  * <p>Prints one line: {@code RESULT label=.. connections=.. requests=.. seconds=.. rps=..
- * p50_us=.. p99_us=.. p999_us=.. max_us=.. client_cpu=.. server_cpu=.. server_cpu_us_per_req=..}:
+ * p50_us=.. p99_us=.. p999_us=.. max_us=.. client_cpu=.. server_cpu=.. server_cpu_us_per_req=..
+ * others_cpu=..}:
  * the CPU figures are the share of one core each process used over the measured period, and
- * the server's CPU time per request (when its pid is given; -1 otherwise). Since the client
+ * the server's CPU time per request (when its pid is given; -1 otherwise), and what the rest of
+ * the machine used meanwhile (other processes: a run they disturbed shows). Since the client
  * does as much kernel work per request as the server, a fast server saturates the client's
  * core first: then requests/s is the client's limit, and the server's CPU per request is what
  * tells servers apart. Exits 1 on any error (a closed connection, a wrong echo, a connect
@@ -50,6 +52,9 @@ final class EchoClient {
     long measured;
     final CpuClock server;
     final CpuClock client = CpuClock.self();
+    final CpuClock machine = CpuClock.machine();
+    long machineCpuStart;
+    long machineCpuEnd;
     long serverCpuStart;
     long serverCpuEnd;
     long clientCpuStart;
@@ -195,11 +200,13 @@ final class EchoClient {
         run.measureStart = System.nanoTime();
         run.serverCpuStart = run.server.nanos();
         run.clientCpuStart = run.client.nanos();
+        run.machineCpuStart = run.machine.nanos();
       }, (long) (warmup * 1e9), TimeUnit.NANOSECONDS);
       loop.schedule(() -> {
         run.measureEnd = System.nanoTime();
         run.serverCpuEnd = run.server.nanos();
         run.clientCpuEnd = run.client.nanos();
+        run.machineCpuEnd = run.machine.nanos();
         run.phase = Phase.STOP;
         run.done.countDown();
       }, (long) ((warmup + seconds) * 1e9), TimeUnit.NANOSECONDS);
@@ -228,12 +235,16 @@ final class EchoClient {
     double secs = wall / 1e9;
     boolean serverKnown = run.serverCpuStart >= 0 && run.serverCpuEnd >= 0;
     long serverCpu = run.serverCpuEnd - run.serverCpuStart;
+    long clientCpu = run.clientCpuEnd - run.clientCpuStart;
+    // what the rest of the machine used meanwhile: other processes, the kernel's own threads
+    long othersCpu = run.machineCpuEnd - run.machineCpuStart - clientCpu - (serverKnown ? serverCpu : 0);
     System.out.printf(Locale.ROOT, "RESULT label=%s connections=%d requests=%d seconds=%.3f rps=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f"
-            + " client_cpu=%.2f server_cpu=%.2f server_cpu_us_per_req=%.2f%n",
+            + " client_cpu=%.2f server_cpu=%.2f server_cpu_us_per_req=%.2f others_cpu=%.2f%n",
         label, connections, run.measured, secs, run.measured / secs,
         h.percentile(50) / 1e3, h.percentile(99) / 1e3, h.percentile(99.9) / 1e3, h.max() / 1e3,
-        (double) (run.clientCpuEnd - run.clientCpuStart) / wall,
+        (double) clientCpu / wall,
         serverKnown ? (double) serverCpu / wall : -1.0,
-        serverKnown && run.measured > 0 ? serverCpu / 1e3 / run.measured : -1.0);
+        serverKnown && run.measured > 0 ? serverCpu / 1e3 / run.measured : -1.0,
+        run.machineCpuStart >= 0 && run.machineCpuEnd >= 0 ? Math.max(0, othersCpu) / (double) wall : -1.0);
   }
 }
