@@ -5,7 +5,7 @@
 # JIT-compiled Java frames; the JVM's perf map gives the Java names).
 #
 # Needs perf (Debian: linux-perf) and the bench jar (see run.sh for the build command).
-# Usage: bench/load/profile.sh gevent4j-libev|gevent4j-libuv|netty-epoll|jdk-virtual [connections]
+# Usage: bench/load/profile.sh gevent4j-libev|gevent4j-libuv|netty-epoll|jdk-virtual|loop-libev|loop-libuv [connections]
 # Knobs: WARMUP=5 DURATION=6 PORT=17790 TOP=40
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,6 +29,8 @@ case "$NAME" in
   gevent4j-libev) MAIN=(-Dgevent.loop=libev io.gevent4j.bench.load.GeventEchoServer) ;;
   gevent4j-libuv) MAIN=(-Dgevent.loop=libuv io.gevent4j.bench.load.GeventEchoServer) ;;
   jdk-virtual) MAIN=(io.gevent4j.bench.load.JdkVirtualEchoServer) ;;
+  loop-libev) MAIN=(-Dgevent.loop=libev io.gevent4j.bench.load.LoopEchoServer) ;;
+  loop-libuv) MAIN=(-Dgevent.loop=libuv io.gevent4j.bench.load.LoopEchoServer) ;;
   *) echo "profile.sh: unknown server $NAME" >&2; exit 1 ;;
 esac
 

@@ -14,6 +14,7 @@
 # Usage: bench/load/run.sh            (3 s warm-up + 10 s measured per client run; ~2.5 min)
 # Knobs (environment): WARMUP=3 DURATION=10 CONNECTIONS="1 100" ROUNDS=1 PORT=17710
 #   SERVERS="netty-epoll gevent4j-libev gevent4j-libuv jdk-virtual" SIZE=64
+#   (also loop-libev, loop-libuv: gevent4j's native loop without greenlets, the floor)
 # Everything is bounded: each client gives up 30 s after its planned end, each server exits
 # by itself after its lifetime, and the script kills what it started when it ends.
 set -euo pipefail
@@ -54,12 +55,16 @@ server_cmd() { # name -> main class and extra flags
     gevent4j-libev) echo "-Dgevent.loop=libev io.gevent4j.bench.load.GeventEchoServer" ;;
     gevent4j-libuv) echo "-Dgevent.loop=libuv io.gevent4j.bench.load.GeventEchoServer" ;;
     jdk-virtual) echo "io.gevent4j.bench.load.JdkVirtualEchoServer" ;;
+    # not in the default set: gevent4j's native loop without greenlets, the floor (see the class)
+    loop-libev) echo "-Dgevent.loop=libev io.gevent4j.bench.load.LoopEchoServer" ;;
+    loop-libuv) echo "-Dgevent.loop=libuv io.gevent4j.bench.load.LoopEchoServer" ;;
     *) die "unknown server $1" ;;
   esac
 }
 
 SERVER_PID=
 LOGDIR=$(mktemp -d /tmp/gevent4j-load.XXXXXX)
+exec > >(tee "$LOGDIR/run.txt") # everything printed is kept with the logs
 cleanup() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
 }
@@ -71,7 +76,7 @@ n_conns=$(wc -w <<<"$CONNECTIONS")
 lifetime=$(( (WARMUP + DURATION + 40) * n_conns + 30 ))
 echo "gevent4j load harness: $("$JAVA" -version 2>&1 | head -n 1); ${WARMUP} s warm-up + ${DURATION} s per client run, ${SIZE}-byte messages, rounds: $ROUNDS"
 echo "load before: $(uptime | sed 's/.*load average/load average/'); java processes: $(pgrep -c java || true)"
-echo "logs: $LOGDIR"
+echo "logs and this output: $LOGDIR"
 
 RESULTS=()
 for round in $(seq 1 "$ROUNDS"); do
