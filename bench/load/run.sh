@@ -12,7 +12,7 @@
 #   ./mvnw -q -pl native,hub,sync,greenlet,io,bench install -DskipTests
 #
 # Usage: bench/load/run.sh            (3 s warm-up + 10 s measured per client run; ~2.5 min)
-# Knobs (environment): WARMUP=3 DURATION=10 CONNECTIONS="1 100" ROUNDS=1 PORT=17710
+# Knobs (environment): WARMUP=3 DURATION=10 (whole seconds) CONNECTIONS="1 100" ROUNDS=1 PORT=17710
 #   SERVERS="netty-epoll gevent4j-libev gevent4j-libuv jdk-virtual" SIZE=64
 #   (also loop-libev, loop-libuv: gevent4j's native loop without greenlets, the floor)
 # Everything is bounded: each client gives up 30 s after its planned end, each server exits

@@ -27,10 +27,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Prints one line: {@code RESULT label=.. connections=.. requests=.. seconds=.. rps=..
  * p50_us=.. p99_us=.. p999_us=.. max_us=.. client_cpu=.. server_cpu=.. server_cpu_us_per_req=..
- * others_cpu=..}:
- * the CPU figures are the share of one core each process used over the measured period, and
- * the server's CPU time per request (when its pid is given; -1 otherwise), and what the rest of
- * the machine used meanwhile (other processes: a run they disturbed shows). Since the client
+ * others_cpu=..}. The CPU figures: the share of one core the client and the server (when its
+ * pid is given; -1 otherwise) used over the measured period, the server's CPU time per request,
+ * and the cores the rest of the machine used meanwhile (a run other processes disturbed shows
+ * there). Since the client
  * does as much kernel work per request as the server, a fast server saturates the client's
  * core first: then requests/s is the client's limit, and the server's CPU per request is what
  * tells servers apart. Exits 1 on any error (a closed connection, a wrong echo, a connect
