@@ -18,4 +18,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"})
-public abstract class BenchmarkBase {}
+public abstract class BenchmarkBase {
+  /**
+   * This thread's hub on {@code backend} ("libev" or "libuv"): the property is read when the hub
+   * is created, so call it on the benchmark thread before anything made the hub.
+   */
+  static io.gevent4j.hub.Hub hubOn(String backend) {
+    System.setProperty("gevent.loop", backend);
+    io.gevent4j.hub.Hub hub = io.gevent4j.hub.Hub.current();
+    if (!hub.backend().startsWith(backend + ":")) {
+      throw new IllegalStateException("asked for " + backend + ", got " + hub.backend());
+    }
+    return hub;
+  }
+}

@@ -40,8 +40,7 @@ public class GreenletBenchmark extends BenchmarkBase {
 
   @Setup(Level.Trial)
   public void setUp() {
-    System.setProperty("gevent.loop", backend);
-    hub = Hub.current();
+    hub = hubOn(backend);
     jdk = Executors.newVirtualThreadPerTaskExecutor();
   }
 

@@ -61,11 +61,7 @@ public class HubBenchmark extends BenchmarkBase {
 
     @Setup(Level.Trial)
     public void setUp() {
-      System.setProperty("gevent.loop", backend); // read when the hub is created
-      hub = Hub.current();
-      if (!hub.backend().startsWith(backend + ":")) {
-        throw new IllegalStateException("asked for " + backend + ", got " + hub.backend());
-      }
+      hub = hubOn(backend);
     }
 
     /** Runs the hub until every greenlet has ended. */

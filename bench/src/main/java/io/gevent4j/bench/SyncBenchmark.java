@@ -51,11 +51,7 @@ public class SyncBenchmark extends BenchmarkBase {
 
     @Setup(Level.Trial)
     public void setUp() {
-      System.setProperty("gevent.loop", backend); // read when the hub is created
-      hub = Hub.current();
-      if (!hub.backend().startsWith(backend + ":")) {
-        throw new IllegalStateException("asked for " + backend + ", got " + hub.backend());
-      }
+      hub = hubOn(backend);
     }
 
     void spawn(Runnable body) {
