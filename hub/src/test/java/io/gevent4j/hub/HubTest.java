@@ -93,6 +93,33 @@ class HubTest {
   }
 
   @Test
+  void greenletsSpinningOnSleepZeroStarveNeitherTimersNorOtherThreads() {
+    onFreshHub(hub -> {
+      boolean[] stop = new boolean[2];
+      int[] spins = new int[2];
+      for (int i = 0; i < 2; i++) {
+        int me = i;
+        hub.execute(() -> {
+          while (!stop[me]) {
+            spins[me]++;
+            Hub.sleep(0);
+          }
+        });
+      }
+      // a timer: polled between batches although the spinners are always ready
+      hub.execute(() -> {
+        Hub.sleep(0.02);
+        stop[0] = true;
+      });
+      // work from another thread: drained between batches too
+      Thread other = Thread.ofPlatform().start(() -> hub.callSoon(() -> stop[1] = true));
+      assertTrue(hub.join(10), "the spinners never saw the timer or the other thread");
+      other.join();
+      assertTrue(spins[0] > 1, "the timer fired while a spinner kept spinning");
+    });
+  }
+
+  @Test
   void aHundredThousandGreenletsStartAndFinish() {
     onFreshHub(hub -> {
       AtomicInteger done = new AtomicInteger();
