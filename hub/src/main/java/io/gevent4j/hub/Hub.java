@@ -633,20 +633,43 @@ public final class Hub implements Executor, AutoCloseable {
 
   // ---- waiting on watchers ----------------------------------------------------------------
 
-  /** The state of one {@link #wait(Watcher, double)}: hub thread only. */
-  private static final class WatcherWait {
-    final Thread waiter;
-    final boolean greenlet;
+  /**
+   * The callback of a watcher being waited on, and the state of that wait: hub thread only.
+   * A watcher left started by {@link #waitArmed} keeps it between waits ({@code waiter} null).
+   */
+  private static final class WatcherWait implements Watcher.Callback, BooleanSupplier {
+    final Hub hub;
+    final Watcher watcher;
+    boolean keepStarted;
+    Thread waiter;
+    boolean greenlet;
     int revents;
     Throwable cancelled;
 
-    WatcherWait(Thread waiter, boolean greenlet) {
-      this.waiter = waiter;
-      this.greenlet = greenlet;
+    WatcherWait(Hub hub, Watcher watcher) {
+      this.hub = hub;
+      this.watcher = watcher;
+    }
+
+    @Override
+    public void fired(int events) {
+      if (waiter == null) {
+        // armed, nobody waits: stop, or a level-triggered fd would fire at every poll
+        watcher.stop();
+        return;
+      }
+      if (revents != 0 || cancelled != null) return; // woken already, not resumed yet
+      revents = events;
+      if (!keepStarted) watcher.stop();
+      if (greenlet) LockSupport.unpark(waiter);
+    }
+
+    /** The wait is over. */
+    @Override
+    public boolean getAsBoolean() {
+      return revents != 0 || cancelled != null;
     }
   }
-
-  private final java.util.IdentityHashMap<Watcher, WatcherWait> watcherWaits = new java.util.IdentityHashMap<>();
 
   /**
    * Starts {@code watcher} and waits cooperatively until it fires, the timeout passes, or
@@ -659,39 +682,63 @@ public final class Hub implements Executor, AutoCloseable {
    * @throws RuntimeException the error given to {@link #cancelWait} (checked ones as they are)
    */
   public int wait(Watcher watcher, double timeout) {
+    return waitOn(watcher, timeout, false);
+  }
+
+  /**
+   * {@link #wait(Watcher, double)} for a watcher waited on again and again, such as a socket's:
+   * the watcher stays started after the wait, unreferenced (it does not keep the hub alive),
+   * so the next wait costs no start and no stop (for an io watcher: no {@code epoll_ctl}).
+   * While a greenlet waits, the watcher is referenced. When it fires while nobody waits, the
+   * hub stops it, and the next wait starts it again. The owner stops or closes the watcher
+   * when done with it.
+   *
+   * @return the events that fired; 0 on timeout
+   * @throws IllegalStateException when the watcher is already waited on
+   * @throws RuntimeException the error given to {@link #cancelWait} (checked ones as they are)
+   */
+  public int waitArmed(Watcher watcher, double timeout) {
+    return waitOn(watcher, timeout, true);
+  }
+
+  private int waitOn(Watcher watcher, double timeout, boolean keepStarted) {
     Timeouts.check(timeout);
     checkOpen();
-    if (watcherWaits.containsKey(watcher)) throw new IllegalStateException(watcher + " is already waited on");
-    RawGreenlet g = RawGreenlet.current();
-    WatcherWait wait = new WatcherWait(Thread.currentThread(), g != null);
-    watcherWaits.put(watcher, wait);
+    WatcherWait wait = watcher.callback() instanceof WatcherWait w && w.hub == this ? w : null;
+    if (wait != null && wait.waiter != null) throw new IllegalStateException(watcher + " is already waited on");
+    if (wait == null) wait = new WatcherWait(this, watcher);
+    wait.keepStarted = keepStarted;
+    wait.revents = 0;
+    wait.cancelled = null;
+    wait.greenlet = RawGreenlet.current() != null;
     try {
-      watcher.start(revents -> {
-        wait.revents = revents;
-        watcher.stop();
-        if (wait.greenlet) LockSupport.unpark(wait.waiter);
-      });
-      block(() -> wait.revents != 0 || wait.cancelled != null, timeout, false, watcher);
+      if (keepStarted) watcher.setRef(true);
+      if (!watcher.isActive() || watcher.callback() != wait) watcher.start(wait);
+      wait.waiter = Thread.currentThread(); // after start: a bad fd leaves the watcher unclaimed
+      block(wait, timeout, false, watcher);
     } finally {
-      watcherWaits.remove(watcher);
-      if (!watcher.isClosed()) watcher.stop();
+      wait.waiter = null;
+      if (!watcher.isClosed()) {
+        if (keepStarted) watcher.setRef(false);
+        else watcher.stop();
+      }
     }
     if (wait.cancelled != null) throw sneaky(wait.cancelled);
     return wait.revents;
   }
 
   /**
-   * Ends a {@link #wait(Watcher, double)} on {@code watcher} with {@code error}, thrown in the
-   * waiter (gevent's {@code hub.cancel_wait}); no-op when nobody waits on it. Hub thread only:
-   * a socket closed while a greenlet reads from it wakes that greenlet this way before its fd
-   * is closed, so the descriptor cannot be reused under it.
+   * Ends a {@link #wait(Watcher, double)} or {@link #waitArmed} on {@code watcher} with
+   * {@code error}, thrown in the waiter (gevent's {@code hub.cancel_wait}); no-op when nobody
+   * waits on it. Hub thread only: a socket closed while a greenlet reads from it wakes that
+   * greenlet this way before its fd is closed, so the descriptor cannot be reused under it.
    *
    * @return true when a wait was cancelled
    */
   public boolean cancelWait(Watcher watcher, Throwable error) {
     Objects.requireNonNull(error, "error");
-    WatcherWait wait = watcherWaits.get(watcher);
-    if (wait == null || wait.cancelled != null || wait.revents != 0) return false;
+    if (!(watcher.callback() instanceof WatcherWait wait) || wait.hub != this) return false;
+    if (wait.waiter == null || wait.cancelled != null || wait.revents != 0) return false;
     wait.cancelled = error;
     if (!watcher.isClosed()) watcher.stop();
     if (wait.greenlet) LockSupport.unpark(wait.waiter);

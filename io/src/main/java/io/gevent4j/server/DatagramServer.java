@@ -348,7 +348,7 @@ public class DatagramServer implements AutoCloseable {
           });
         }
         if (drained) {
-          hub.wait(readable, Double.POSITIVE_INFINITY);
+          hub.waitArmed(readable, Double.POSITIVE_INFINITY);
         } else if (taken >= ServerCore.MAX_BATCH) {
           Hub.sleep(0);
         }

@@ -422,7 +422,7 @@ public class StreamServer implements AutoCloseable {
           handle(client, peer[0]);
         }
         if (drained) {
-          hub.wait(readable, Double.POSITIVE_INFINITY);
+          hub.waitArmed(readable, Double.POSITIVE_INFINITY);
         } else if (taken >= ServerCore.MAX_BATCH) {
           Hub.sleep(0); // more may be waiting: let the handlers just spawned run first
         }

@@ -226,7 +226,8 @@ public class Socket implements ByteChannel, AutoCloseable {
     IoWatcher w = watcher(current, f, events);
     boolean temporary = w != readWatcher && w != writeWatcher;
     try {
-      int fired = current.wait(w, left);
+      // its own watchers stay armed between waits: no epoll_ctl per wait
+      int fired = temporary ? current.wait(w, left) : current.waitArmed(w, left);
       if (fired == 0) throw new SocketTimeoutException("timed out");
     } catch (IllegalStateException busy) {
       if (busy.getMessage() != null && busy.getMessage().contains("already waited on")) {

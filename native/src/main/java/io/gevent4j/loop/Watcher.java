@@ -80,6 +80,11 @@ public abstract sealed class Watcher implements AutoCloseable
     stoppedInBatch = loop.batch;
   }
 
+  /** The callback of the last {@link #start}, null before (gevent's {@code watcher.callback}). */
+  public Callback callback() {
+    return callback;
+  }
+
   /** True while armed (gevent's {@code watcher.active}). */
   public boolean isActive() {
     return active;
