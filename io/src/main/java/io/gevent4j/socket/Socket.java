@@ -47,6 +47,12 @@ public class Socket implements ByteChannel, AutoCloseable {
   private final int family;
   private final int type;
   private double timeout = -1;
+  /**
+   * The last read of this stream socket came back short: the kernel's buffer was empty then,
+   * so the next read waits for readiness first instead of a read that would fail with EAGAIN
+   * (one system call less per request; the level-triggered watcher reports what came since).
+   */
+  private boolean readDrained;
   private Hub hub;
   private IoWatcher readWatcher;
   private IoWatcher writeWatcher;
@@ -311,9 +317,11 @@ public class Socket implements ByteChannel, AutoCloseable {
     Objects.checkFromIndexSize(off, len, buf.length);
     if (len == 0) return 0;
     long deadline = deadline();
+    int want = Math.min(len, Posix.MAX_ARRAY_TRANSFER);
+    if (readDrained && timeout != 0) waitFor(Watcher.READ, deadline);
     while (true) {
-      int n = Posix.read(checkOpen(), buf, off, Math.min(len, Posix.MAX_ARRAY_TRANSFER));
-      if (n > 0) return n;
+      int n = Posix.read(checkOpen(), buf, off, want);
+      if (n > 0) return readSome(n, want);
       if (n == 0) return -1;
       waitFor(Watcher.READ, deadline);
     }
@@ -345,12 +353,19 @@ public class Socket implements ByteChannel, AutoCloseable {
       return n;
     }
     long deadline = deadline();
+    if (readDrained && timeout != 0) waitFor(Watcher.READ, deadline);
     while (true) {
+      int want = dst.remaining();
       int n = Posix.read(checkOpen(), dst);
-      if (n > 0) return n;
+      if (n > 0) return readSome(n, want);
       if (n == 0) return -1;
       waitFor(Watcher.READ, deadline);
     }
+  }
+
+  private int readSome(int n, int wanted) {
+    readDrained = n < wanted && type == Posix.SOCK_STREAM;
+    return n;
   }
 
   /** {@link ByteChannel#read}: {@link #recvInto(ByteBuffer)}. */
