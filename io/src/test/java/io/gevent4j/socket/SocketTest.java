@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gevent4j.greenlet.Greenlet;
+import io.gevent4j.hub.Hub;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -203,6 +204,26 @@ public class SocketTest {
         assertTrue(e instanceof java.net.SocketException || e.getMessage().contains("ECONNRESET"), e.toString());
       }
       server.close();
+    });
+  }
+
+  @Test
+  void dataThatCameAfterAShortReadIsReadWithoutWaitingLong() {
+    onFreshHub(hub -> {
+      Socket[] pair = Socket.socketpair();
+      pair[0].sendAll("a".getBytes());
+      assertEquals("a", new String(pair[1].recv(100)), "a short read: the buffer was drained");
+      // more arrives while nobody reads; the armed watcher fires with nobody waiting and stops
+      pair[0].sendAll("b".getBytes());
+      Hub.sleep(0.001);
+      pair[1].setTimeout(5);
+      assertEquals("b", new String(pair[1].recv(100)), "the wait before the read ends at once");
+      pair[0].sendAll("c".getBytes());
+      pair[1].setTimeout(0); // non-blocking: reads at once, never waits first
+      assertEquals("c", new String(pair[1].recv(100)));
+      assertThrows(SocketTimeoutException.class, () -> pair[1].recv(100), "nothing left: would wait");
+      pair[0].close();
+      pair[1].close();
     });
   }
 
