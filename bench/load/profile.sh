@@ -16,33 +16,14 @@ WARMUP=${WARMUP:-5}
 DURATION=${DURATION:-6}
 PORT=${PORT:-17790}
 TOP=${TOP:-40}
-JAR=bench/target/benchmarks.jar
-JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+# shellcheck source=common.sh
+. bench/load/common.sh
 JCMD=$(dirname "$JAVA")/jcmd
-command -v perf >/dev/null || { echo "profile.sh: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
-[ -f "$JAR" ] || { echo "profile.sh: $JAR is missing: build it first (see run.sh)" >&2; exit 1; }
-
-JVM=(--add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
-     --sun-misc-unsafe-memory-access=allow -Xms256m -Xmx256m -Dslf4j.internal.verbosity=ERROR)
-case "$NAME" in
-  netty-epoll) MAIN=(io.gevent4j.bench.load.NettyEchoServer) ;;
-  gevent4j-libev) MAIN=(-Dgevent.loop=libev io.gevent4j.bench.load.GeventEchoServer) ;;
-  gevent4j-libuv) MAIN=(-Dgevent.loop=libuv io.gevent4j.bench.load.GeventEchoServer) ;;
-  jdk-virtual) MAIN=(io.gevent4j.bench.load.JdkVirtualEchoServer) ;;
-  loop-libev) MAIN=(-Dgevent.loop=libev io.gevent4j.bench.load.LoopEchoServer) ;;
-  loop-libuv) MAIN=(-Dgevent.loop=libuv io.gevent4j.bench.load.LoopEchoServer) ;;
-  *) echo "profile.sh: unknown server $NAME" >&2; exit 1 ;;
-esac
+command -v perf >/dev/null || die "perf is missing (apt-get install linux-perf)"
+server_cmd "$NAME" >/dev/null
 
 OUT=$(mktemp -d /tmp/gevent4j-profile.XXXXXX)
-SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-taskset -c 0 "$JAVA" "${JVM[@]}" -XX:+PreserveFramePointer -cp "$JAR" "${MAIN[@]}" "$PORT" 120 >"$OUT/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 150); do grep -q listening "$OUT/server.log" && break; sleep 0.1; done
-grep listening "$OUT/server.log"
+start_server "$NAME" "$PORT" 120 "$OUT/server.log" -XX:+PreserveFramePointer
 client() { taskset -c 1 "$JAVA" "${JVM[@]}" -cp "$JAR" io.gevent4j.bench.load.EchoClient "$NAME" "$PORT" "$CONNS" "$@" 64 "$SERVER_PID"; }
 client "$WARMUP" 1 >/dev/null # JIT warm-up, not looked at
 

@@ -27,50 +27,11 @@ ROUNDS=${ROUNDS:-1}
 PORT=${PORT:-17710}
 SIZE=${SIZE:-64}
 SERVERS=${SERVERS:-"netty-epoll gevent4j-libev gevent4j-libuv jdk-virtual"}
-JAR=bench/target/benchmarks.jar
+# shellcheck source=common.sh
+. bench/load/common.sh
 
-die() { echo "run.sh: $*" >&2; exit 1; }
-
-java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1
-}
-JAVA=
-for home in ${JAVA_HOME:-} /usr/lib/jvm/*; do
-  if [ -x "$home/bin/java" ] && [ "$(java_major "$home/bin/java")" -ge 25 ] 2>/dev/null; then JAVA=$home/bin/java; break; fi
-done
-[ -n "$JAVA" ] || die "no JDK >= 25 found (set JAVA_HOME)"
-[ -f "$JAR" ] || die "$JAR is missing: build it first (see the top of this script)"
-command -v taskset >/dev/null || die "taskset is missing (util-linux)"
-[ "$(nproc --all)" -ge 2 ] || die "needs 2 cores: the server pinned to core 0, the client to core 1"
-
-# The same JVM flags for every process: what greenlets need (harmless elsewhere), a fixed heap,
-# Netty allowed its Unsafe fast paths (Netty turns them off by default on Java 25+), and no
-# SLF4J chatter (no logging back end in the jar).
-JVM=(--add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
-     --sun-misc-unsafe-memory-access=allow -Xms256m -Xmx256m -Dslf4j.internal.verbosity=ERROR)
-
-server_cmd() { # name -> main class and extra flags
-  case "$1" in
-    netty-epoll) echo "io.gevent4j.bench.load.NettyEchoServer" ;;
-    gevent4j-libev) echo "-Dgevent.loop=libev io.gevent4j.bench.load.GeventEchoServer" ;;
-    gevent4j-libuv) echo "-Dgevent.loop=libuv io.gevent4j.bench.load.GeventEchoServer" ;;
-    jdk-virtual) echo "io.gevent4j.bench.load.JdkVirtualEchoServer" ;;
-    # not in the default set: gevent4j's native loop without greenlets, the floor (see the class)
-    loop-libev) echo "-Dgevent.loop=libev io.gevent4j.bench.load.LoopEchoServer" ;;
-    loop-libuv) echo "-Dgevent.loop=libuv io.gevent4j.bench.load.LoopEchoServer" ;;
-    *) die "unknown server $1" ;;
-  esac
-}
-
-SERVER_PID=
 LOGDIR=$(mktemp -d /tmp/gevent4j-load.XXXXXX)
 exec > >(tee "$LOGDIR/run.txt") # everything printed is kept with the logs
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-}
-trap cleanup EXIT
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 n_conns=$(wc -w <<<"$CONNECTIONS")
 lifetime=$(( (WARMUP + DURATION + 40) * n_conns + 30 ))
@@ -85,18 +46,8 @@ for round in $(seq 1 "$ROUNDS"); do
   shift_by=$(( (round - 1) % ${#order[@]} ))
   for name in "${order[@]:shift_by}" "${order[@]:0:shift_by}"; do
     PORT=$((PORT + 1)) # a fresh port per server: no TIME_WAIT or leftover listener in the way
-    port_open "$PORT" && die "port $PORT is already in use"
     log="$LOGDIR/$name.$round.log"
-    # shellcheck disable=SC2046
-    taskset -c 0 "$JAVA" "${JVM[@]}" -cp "$JAR" $(server_cmd "$name") "$PORT" "$lifetime" >"$log" 2>&1 &
-    SERVER_PID=$!
-    for _ in $(seq 1 150); do # the server prints its "listening" line once it has bound
-      grep -q listening "$log" && break
-      kill -0 "$SERVER_PID" 2>/dev/null || die "$name did not start: $(cat "$log")"
-      sleep 0.1
-    done
-    port_open "$PORT" || die "$name does not accept on $PORT after 15 s: $(cat "$log")"
-    grep -m1 listening "$log"
+    start_server "$name" "$PORT" "$lifetime" "$log"
     for c in $CONNECTIONS; do
       line=$(taskset -c 1 "$JAVA" "${JVM[@]}" -cp "$JAR" io.gevent4j.bench.load.EchoClient \
           "$name" "$PORT" "$c" "$WARMUP" "$DURATION" "$SIZE" "$SERVER_PID" 2>>"$LOGDIR/client.log" | grep '^RESULT' || true)
@@ -104,7 +55,7 @@ for round in $(seq 1 "$ROUNDS"); do
       echo "  $line"
       RESULTS+=("round=$round $line")
     done
-    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+    stop_server
   done
 done
 echo "load after: $(uptime | sed 's/.*load average/load average/')"

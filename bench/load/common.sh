@@ -1,0 +1,72 @@
+# Shared by the load-harness scripts (run.sh, http.sh, profile.sh): the JDK, the JVM flags,
+# the servers by name, starting and stopping one. Sourced, not run; the caller has done
+# `cd` to the project root and set `set -euo pipefail`.
+
+JAR=bench/target/benchmarks.jar
+
+die() { echo "$(basename "$0"): $*" >&2; exit 1; }
+
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1
+}
+JAVA=
+for home in ${JAVA_HOME:-} /usr/lib/jvm/*; do
+  if [ -x "$home/bin/java" ] && [ "$(java_major "$home/bin/java")" -ge 25 ] 2>/dev/null; then JAVA=$home/bin/java; break; fi
+done
+[ -n "$JAVA" ] || die "no JDK >= 25 found (set JAVA_HOME)"
+[ -f "$JAR" ] || die "$JAR is missing: build it first: ./mvnw -q -pl native,hub,sync,greenlet,io,bench install -DskipTests"
+command -v taskset >/dev/null || die "taskset is missing (util-linux)"
+[ "$(nproc --all)" -ge 2 ] || die "needs 2 cores: the server pinned to core 0, the client to core 1"
+
+# The same JVM flags for every process: what greenlets need (harmless elsewhere), a fixed heap,
+# Netty allowed its Unsafe fast paths (Netty turns them off by default on Java 25+), and no
+# SLF4J chatter (no logging back end in the jar).
+JVM=(--add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
+     --sun-misc-unsafe-memory-access=allow -Xms256m -Xmx256m -Dslf4j.internal.verbosity=ERROR)
+
+server_cmd() { # name -> extra flags and main class
+  local p=io.gevent4j.bench.load
+  case "$1" in
+    # TCP echo (run.sh)
+    netty-epoll) echo "$p.NettyEchoServer" ;;
+    gevent4j-libev) echo "-Dgevent.loop=libev $p.GeventEchoServer" ;;
+    gevent4j-libuv) echo "-Dgevent.loop=libuv $p.GeventEchoServer" ;;
+    jdk-virtual) echo "$p.JdkVirtualEchoServer" ;;
+    # not in the default set: gevent4j's native loop without greenlets, the floor (see the class)
+    loop-libev) echo "-Dgevent.loop=libev $p.LoopEchoServer" ;;
+    loop-libuv) echo "-Dgevent.loop=libuv $p.LoopEchoServer" ;;
+    # HTTP hello world (http.sh)
+    netty-http) echo "$p.NettyHttpServerMain" ;;
+    gevent4j-http-libev) echo "-Dgevent.loop=libev $p.GeventHttpServerMain" ;;
+    gevent4j-http-libuv) echo "-Dgevent.loop=libuv $p.GeventHttpServerMain" ;;
+    # the JDK's own implementation, not gevent4j's provider that the io jar registers
+    jdk-http-virtual) echo "-Dcom.sun.net.httpserver.HttpServerProvider=sun.net.httpserver.DefaultHttpServerProvider $p.JdkHttpServerMain" ;;
+    *) die "unknown server $1" ;;
+  esac
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+SERVER_PID=
+# start_server NAME PORT LIFETIME LOG [JVM flags...]: on core 0; returns once it accepts.
+start_server() {
+  local name=$1 port=$2 lifetime=$3 log=$4
+  shift 4
+  port_open "$port" && die "port $port is already in use"
+  # shellcheck disable=SC2046
+  taskset -c 0 "$JAVA" "${JVM[@]}" "$@" -cp "$JAR" $(server_cmd "$name") "$port" "$lifetime" >"$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 150); do # the server prints its "listening" line once it has bound
+    grep -q listening "$log" && break
+    kill -0 "$SERVER_PID" 2>/dev/null || die "$name did not start: $(cat "$log")"
+    sleep 0.1
+  done
+  port_open "$port" || die "$name does not accept on $port after 15 s: $(cat "$log")"
+  grep -m1 listening "$log"
+}
+
+stop_server() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  SERVER_PID=
+}
+trap stop_server EXIT
