@@ -71,6 +71,8 @@ public final class Hub implements Executor, AutoCloseable {
   private int atWaitPoint;
   /** Work in flight elsewhere that will come back to this hub: keeps it from LoopExit. Hub thread only. */
   private int keepAlive;
+  /** Waits in progress on armed (unreferenced) watchers: each keeps the hub alive as a referenced watcher would. */
+  private int armedWaits;
   private boolean looping;
   private boolean inCallback;
   private Error fatal;
@@ -329,7 +331,7 @@ public final class Hub implements Executor, AutoCloseable {
 
   /** True when nothing can make progress: nothing ready, nothing watched, nothing in flight. */
   private boolean nothingCanProgress() {
-    return readyQueue.isEmpty() && incoming.isEmpty() && loop.referencedCount() == 0 && keepAlive == 0
+    return readyQueue.isEmpty() && incoming.isEmpty() && loop.referencedCount() == 0 && keepAlive == 0 && armedWaits == 0
         && liveGreenlets == atWaitPoint;
   }
 
@@ -342,7 +344,7 @@ public final class Hub implements Executor, AutoCloseable {
     }
     // Greenlets parked in JDK calls and work on other threads come back through incoming:
     // while there is any, the wake-up watcher must keep the poll waiting for it.
-    wakeUp.setRef(keepAlive > 0 || liveGreenlets > atWaitPoint);
+    wakeUp.setRef(keepAlive > 0 || armedWaits > 0 || liveGreenlets > atWaitPoint);
     sleeping = true;
     try {
       if (!incoming.isEmpty()) loop.run(RunMode.NOWAIT);
@@ -689,7 +691,7 @@ public final class Hub implements Executor, AutoCloseable {
    * {@link #wait(Watcher, double)} for a watcher waited on again and again, such as a socket's:
    * the watcher stays started after the wait, unreferenced (it does not keep the hub alive),
    * so the next wait costs no start and no stop (for an io watcher: no {@code epoll_ctl}).
-   * While a greenlet waits, the watcher is referenced. When it fires while nobody waits, the
+   * While a greenlet waits on it, the wait keeps the hub alive. When it fires while nobody waits, the
    * hub stops it, and the next wait starts it again. The owner stops or closes the watcher
    * when done with it.
    *
@@ -711,17 +713,18 @@ public final class Hub implements Executor, AutoCloseable {
     wait.revents = 0;
     wait.cancelled = null;
     wait.greenlet = RawGreenlet.current() != null;
+    // An armed watcher stays unreferenced: the wait keeps the hub alive through armedWaits
+    // instead, which spares two native ref changes per wait.
+    if (keepStarted) watcher.setRef(false);
+    if (!watcher.isActive() || watcher.callback() != wait) watcher.start(wait);
+    wait.waiter = Thread.currentThread(); // after start: a bad fd leaves the watcher unclaimed
+    if (keepStarted) armedWaits++;
     try {
-      if (keepStarted) watcher.setRef(true);
-      if (!watcher.isActive() || watcher.callback() != wait) watcher.start(wait);
-      wait.waiter = Thread.currentThread(); // after start: a bad fd leaves the watcher unclaimed
       block(wait, timeout, false, watcher);
     } finally {
       wait.waiter = null;
-      if (!watcher.isClosed()) {
-        if (keepStarted) watcher.setRef(false);
-        else watcher.stop();
-      }
+      if (keepStarted) armedWaits--;
+      else if (!watcher.isClosed()) watcher.stop();
     }
     if (wait.cancelled != null) throw sneaky(wait.cancelled);
     return wait.revents;
