@@ -1,23 +1,13 @@
 package io.gevent4j.server;
 
 import io.gevent4j.greenlet.Pool;
-import io.gevent4j.hub.Hub;
-import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.Posix;
-import io.gevent4j.loop.Watcher;
 import io.gevent4j.socket.Socket;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A UDP server (gevent's {@code gevent.server.DatagramServer}): it receives datagrams on a
  * bound socket and runs a {@link Handler} for each, in a greenlet of its own; handlers reply
- * with {@link #sendTo(byte[], SocketAddress)}.
+ * with {@link #sendTo(byte[], SocketAddress)}. The life cycle, the spawn policy, hubs and
+ * threads are {@link BaseServer}'s, as in gevent.
  *
  * <pre>{@code
  * DatagramServer[] self = new DatagramServer[1];
@@ -33,25 +24,16 @@ import org.slf4j.LoggerFactory;
  * self[0].serveForever();
  * }</pre>
  *
- * <p><b>Hub and threads.</b> As for {@link StreamServer}: {@link #start()} binds the server to
- * the caller's hub, where the receive loop and the handlers run; {@link #stop(double)},
- * {@link #close()}, {@link #address()} and {@link #started()} may be called from any greenlet
- * or thread; {@link #sendTo} from any greenlet or thread as well (sends are serialised, as
- * gevent's are with a semaphore).
- *
- * <p><b>Receiving.</b> When the socket is readable the loop receives until the kernel has no
- * more datagrams, at most 100 at a time before letting the handlers run. Each datagram, up to
- * 65535 bytes (nothing is truncated; gevent reads 8192), becomes one handler call. With
- * {@link #maxConcurrency(int)} or {@link #spawn(Pool)}, receiving pauses while the pool is full:
- * datagrams then wait in the socket's receive buffer, and the kernel drops what does not fit,
- * as UDP does. A failed receive is logged and receiving pauses (10 ms, doubling up to 1 s); an
- * error meaning the socket is gone stops the server. An exception escaping a handler is logged
- * with SLF4J (logger {@code io.gevent4j.server.DatagramServer}, level ERROR).
- *
- * <p><b>Life cycle.</b> As for {@link StreamServer}: new → started → stopped, no restart,
- * configuration before {@code start()} only.
+ * <p><b>Receiving.</b> The read loop receives datagrams (at most 100 at a time before letting
+ * the handlers run). Each datagram, up to 65535 bytes (nothing is truncated; gevent reads
+ * 8192), becomes one handler call. With {@link #maxConcurrency(int)} or {@link #spawn(Pool)},
+ * receiving pauses while the pool is full: datagrams then wait in the socket's receive buffer,
+ * and the kernel drops what does not fit, as UDP does. A failed receive is handled as
+ * {@link BaseServer} says. An exception escaping a handler is logged with SLF4J (logger
+ * {@code io.gevent4j.server.DatagramServer}, level ERROR). {@link #sendTo} may be called from
+ * any greenlet or thread (sends are serialised, as gevent's are with a semaphore).
  */
-public class DatagramServer implements AutoCloseable {
+public class DatagramServer extends BaseServer<DatagramServer> {
   private static final Logger LOG = LoggerFactory.getLogger(DatagramServer.class);
   /** Room for the largest UDP payload (65507 bytes over IPv4, 65527 over IPv6). */
   private static final int MAX_DATAGRAM = 65535;
@@ -77,13 +59,10 @@ public class DatagramServer implements AutoCloseable {
     int receive(int fd, ByteBuffer buffer, SocketAddress[] sender) throws IOException;
   }
 
-  private final InetSocketAddress requested;
   private final Handler handler;
-  private final boolean given;
-  private final ServerCore core;
-  private volatile Socket socket;
-  private volatile InetSocketAddress bound;
-  private volatile boolean reusePort;
+  /** The read loop's buffer, made when it first receives, and the datagram's sender (only the loop uses them). */
+  private ByteBuffer buffer;
+  private final SocketAddress[] sender = new SocketAddress[1];
   /** Test seam: how the loop receives. */
   Receive receive = (fd, buffer, sender) -> Posix.recvfrom(fd, buffer, 0, sender);
 
@@ -95,10 +74,8 @@ public class DatagramServer implements AutoCloseable {
    * @throws NullPointerException when {@code listen} or {@code handler} is null
    */
   public DatagramServer(InetSocketAddress listen, Handler handler) {
-    this.requested = Objects.requireNonNull(listen, "listen");
+    super(listen, LOG, "receive");
     this.handler = Objects.requireNonNull(handler, "handler");
-    this.given = false;
-    this.core = new ServerCore(this, LOG, () -> {}, this::closeSocket);
   }
 
   /**
@@ -112,146 +89,28 @@ public class DatagramServer implements AutoCloseable {
   public DatagramServer(Socket socket, Handler handler) {
     Objects.requireNonNull(socket, "socket");
     this.handler = Objects.requireNonNull(handler, "handler");
-    if (!socket.isOpen()) throw new IllegalArgumentException("the socket is closed");
-    int type;
-    try {
-      type = Posix.getsockopt(socket.fd(), Posix.SOL_SOCKET, Posix.SO_TYPE);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a usable socket: " + socket, e);
-    }
-    if (type != Posix.SOCK_DGRAM) throw new IllegalArgumentException("not a datagram socket: " + socket);
-    this.requested = null;
-    this.given = true;
-    this.socket = socket;
-    this.core = new ServerCore(this, LOG, () -> {}, this::closeSocket);
+    super(socket, Posix.SOCK_DGRAM, LOG, "receive");
   }
 
-  // ---- configuration ----------------------------------------------------------------------
+  // ---- the socket ---------------------------------------------------------------------------
 
-  /**
-   * Spawns handlers in {@code pool} (gevent's {@code spawn=pool}): at most its size run at
-   * once, and receiving pauses while it is full. Replaces {@link #maxConcurrency(int)}.
-   *
-   * @return this
-   * @throws NullPointerException when {@code pool} is null
-   * @throws IllegalStateException once started
-   */
-  public DatagramServer spawn(Pool pool) {
-    core.spawnIn(pool);
-    return this;
+  @Override
+  Socket newSocket(boolean ipv6) {
+    // No SO_REUSEADDR (gevent sets it): on UDP it would let a second server bind the same
+    // port silently instead of failing with a BindException. reusePort shares on purpose.
+    return ipv6 ? Socket.udp6() : Socket.udp();
+  }
+
+  /** Handlers reply through the socket: a stop closes it once they are done. */
+  @Override
+  boolean handlersUseSocket() {
+    return true;
   }
 
   /**
-   * At most {@code n} handlers at once, in a {@link Pool} of the server's own (gevent's
-   * {@code spawn=n}); receiving pauses while all are busy. Without it, each datagram gets a
-   * greenlet, with no limit. Replaces {@link #spawn(Pool)}.
-   *
-   * @return this
-   * @throws IllegalArgumentException when {@code n <= 0}
-   * @throws IllegalStateException once started
-   */
-  public DatagramServer maxConcurrency(int n) {
-    core.maxConcurrency(n);
-    return this;
-  }
-
-  /**
-   * Sets {@code SO_REUSEPORT} before binding, so that servers on several hubs or processes can
-   * receive on one port (the kernel spreads senders between them); every one of them must set
-   * it. Unlike gevent, {@code SO_REUSEADDR} is not set: on UDP it would let a second server
-   * bind a port in use without an error.
-   *
-   * @return this
-   * @throws IllegalStateException once started, or for a server made from a socket
-   */
-  public DatagramServer reusePort(boolean on) {
-    core.checkNew("reusePort");
-    if (given) throw new IllegalStateException("reusePort is for a server that makes its socket: set SO_REUSEPORT on yours");
-    reusePort = on;
-    return this;
-  }
-
-  // ---- running ------------------------------------------------------------------------------
-
-  /**
-   * Binds and starts receiving, on the caller's hub (gevent's {@code start()}); returns at once.
-   * Any thread or greenlet; it waits only to resolve an unresolved address.
-   *
-   * @throws java.net.BindException when the address is in use (the message names it), unless
-   *     every server on it set {@link #reusePort(boolean)}
-   * @throws IOException when the socket cannot be made or bound; the server then stays new
-   * @throws IllegalStateException when already started, or stopped
-   */
-  public void start() throws IOException {
-    core.checkStartable();
-    InetSocketAddress where = requested != null ? resolve(requested) : null;
-    core.start(() -> open(where), this::undoOpen, this::receiveLoop);
-  }
-
-  private static InetSocketAddress resolve(InetSocketAddress address) throws IOException {
-    if (!address.isUnresolved()) return address;
-    List<InetAddress> found = Hub.current().resolver().getaddrinfo(address.getHostString());
-    if (found.isEmpty()) throw new UnknownHostException(address.getHostString());
-    return new InetSocketAddress(found.get(0), address.getPort());
-  }
-
-  private void open(InetSocketAddress where) throws IOException {
-    Socket s = socket;
-    if (s == null) {
-      try {
-        s = where.getAddress() instanceof Inet6Address ? Socket.udp6() : Socket.udp();
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
-      }
-      socket = s;
-      // No SO_REUSEADDR (gevent sets it): on UDP it would let a second server bind the same
-      // port silently instead of failing with a BindException. reusePort shares on purpose.
-      if (reusePort) s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-      try {
-        s.bind(where);
-      } catch (BindException e) {
-        BindException named = new BindException(e.getMessage() + ": " + where);
-        named.initCause(e);
-        throw named;
-      }
-    } else if (!s.isOpen()) {
-      throw new IllegalStateException("the socket was closed");
-    }
-    bound = s.localAddress();
-  }
-
-  private void undoOpen() {
-    if (given) return;
-    Socket s = socket;
-    socket = null;
-    if (s != null) s.close();
-  }
-
-  /**
-   * Starts the server unless it is started already, then waits until it is stopped (gevent's
-   * {@code serve_forever()}); see {@link StreamServer#serveForever()}. Blocks cooperatively.
-   *
-   * @throws IOException from {@link #start()}
-   * @throws IllegalStateException when the server was stopped before
-   */
-  public void serveForever() throws IOException {
-    serveForever(ServerCore.DEFAULT_STOP_TIMEOUT);
-  }
-
-  /**
-   * {@link #serveForever()}, stopping with {@code stopTimeout} seconds of grace when its wait is
-   * ended by a kill or a Timeout (gevent's {@code serve_forever(stop_timeout)}).
-   *
-   * @throws IllegalArgumentException for a negative or NaN timeout
-   */
-  public void serveForever(double stopTimeout) throws IOException {
-    core.serveForever(this::start, stopTimeout);
-  }
-
-  /**
-   * Sends a datagram from the server's socket (gevent's {@code sendto}); sends are serialised.
-   * Usually called by a handler to reply; any greenlet or thread may call. Waits cooperatively
-   * only while the socket's send buffer is full.
+   * Sends a datagram from the server's socket (gevent's {@code DatagramServer.sendto}); sends
+   * are serialised. Usually called by a handler to reply; any greenlet or thread may call.
+   * Waits cooperatively only while the socket's send buffer is full.
    *
    * @throws IllegalStateException before {@link #start()}
    * @throws java.nio.channels.ClosedChannelException once stopped
@@ -262,100 +121,29 @@ public class DatagramServer implements AutoCloseable {
   public void sendTo(byte[] data, SocketAddress to) throws IOException {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(to, "to");
-    if (core.state() == ServerCore.State.NEW) throw new IllegalStateException(this + " is not started");
+    if (state() == State.NEW) throw new IllegalStateException(this + " is not started");
     Socket s = socket;
     if (s == null) throw new ClosedChannelException();
     s.sendTo(data, to);
   }
 
-  /**
-   * Stops gracefully (gevent's {@code stop(timeout)}): stops receiving, waits up to
-   * {@code timeout} seconds for the running handlers (they can still reply), kills the rest
-   * and gives them 1 s to die, then closes the socket. Blocks, cooperatively, until that is
-   * done. A handler may stop its own server. Idempotent; any greenlet or thread, on any hub
-   * (not a hub callback).
-   *
-   * @param timeout seconds; 0 kills at once
-   * @throws IllegalArgumentException for a negative or NaN timeout
-   */
-  public void stop(double timeout) {
-    core.stop(timeout);
-  }
-
-  /** Stops at once: {@code stop(0)}. Idempotent; any greenlet or thread. */
-  @Override
-  public void close() {
-    core.stop(0);
-  }
-
-  /** True from a successful {@link #start()} until a stop begins. Any thread. */
-  public boolean started() {
-    return core.started();
-  }
-
-  /**
-   * The address the server receives on: once started, the actual one (the port the kernel
-   * picked for port 0); before, the one asked for (or the given socket's). Any thread.
-   */
-  public InetSocketAddress address() {
-    InetSocketAddress b = bound;
-    if (b != null) return b;
-    if (requested != null) return requested;
-    Socket s = socket;
-    return s != null ? s.localAddress() : null;
-  }
-
   // ---- datagrams ----------------------------------------------------------------------------
 
-  private void receiveLoop() {
-    Hub hub = Hub.current();
-    int fd = socket.fd();
-    IoWatcher readable = hub.loop().io(fd, Watcher.READ);
-    ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
-    SocketAddress[] sender = new SocketAddress[1];
-    ServerCore.Backoff backoff = new ServerCore.Backoff();
-    try {
-      while (true) {
-        core.awaitCapacity();
-        int taken = 0;
-        boolean drained = false;
-        while (taken < ServerCore.MAX_BATCH && !core.full()) {
-          int n;
-          try {
-            n = receive.receive(fd, buffer.clear(), sender);
-          } catch (IOException e) {
-            if (ServerCore.isFatal(e)) {
-              LOG.error("{}: receive failed, the server stops", this, e);
-              return;
-            }
-            double delay = backoff.next();
-            LOG.warn("{}: receive failed, receiving again in {} s", this, delay, e);
-            Hub.sleep(delay);
-            continue;
-          }
-          if (n == Posix.WOULD_BLOCK) {
-            drained = true;
-            break;
-          }
-          backoff.reset();
-          taken++;
-          byte[] data = new byte[n];
-          buffer.flip().get(data);
-          InetSocketAddress peer = sender[0] instanceof InetSocketAddress inet ? inet : null;
-          core.spawn(() -> {
-            serve(data, peer);
-            return null;
-          });
-        }
-        if (drained) {
-          hub.waitArmed(readable, Double.POSITIVE_INFINITY);
-        } else if (taken >= ServerCore.MAX_BATCH) {
-          Hub.sleep(0);
-        }
-      }
-    } finally {
-      readable.close();
-    }
+  @Override
+  int take(int fd) throws IOException {
+    if (buffer == null) buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+    return receive.receive(fd, buffer.clear(), sender);
+  }
+
+  @Override
+  void dispatch(int n) {
+    byte[] data = new byte[n];
+    buffer.flip().get(data);
+    InetSocketAddress peer = sender[0] instanceof InetSocketAddress inet ? inet : null;
+    spawnHandler(() -> {
+      serve(data, peer);
+      return null;
+    });
   }
 
   private void serve(byte[] data, InetSocketAddress peer) {
@@ -366,11 +154,7 @@ public class DatagramServer implements AutoCloseable {
     }
   }
 
-  private void closeSocket() {
-    Socket s = socket;
-    if (s != null) s.close();
-  }
-
+  /** {@code DatagramServer(address)}, for logs. */
   @Override
   public String toString() {
     return "DatagramServer(" + address() + ")";

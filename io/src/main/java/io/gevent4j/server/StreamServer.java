@@ -2,21 +2,12 @@ package io.gevent4j.server;
 
 import io.gevent4j.greenlet.Greenlet;
 import io.gevent4j.greenlet.Pool;
-import io.gevent4j.hub.Hub;
-import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.Posix;
-import io.gevent4j.loop.Watcher;
 import io.gevent4j.socket.Socket;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
-import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -24,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP server (gevent's {@code gevent.server.StreamServer}): it accepts connections on a
- * listening socket and runs a {@link Handler} for each, in a greenlet of its own.
+ * listening socket and runs a {@link Handler} for each, in a greenlet of its own. The life
+ * cycle, the spawn policy, hubs and threads are {@link BaseServer}'s, as in gevent.
  *
  * <pre>{@code
  * try (StreamServer server = new StreamServer(new InetSocketAddress("127.0.0.1", 7000), (socket, peer) -> {
@@ -36,22 +28,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Hub and threads.</b> {@link #start()} binds the server to the caller's hub (the hub of
- * the calling greenlet, or of the calling platform thread): the accept loop and every handler
- * run there, one at a time, as greenlets of that hub. They run when that hub runs: in a plain
- * {@code main}, call {@link #serveForever()} (or any cooperative wait) after {@code start()}.
- * {@link #stop(double)}, {@link #close()}, {@link #address()} and {@link #started()} may be
- * called from any greenlet or thread, on any hub; a stop waits cooperatively there. No method
- * may be called from a hub callback ({@code Hub.callSoon}, a rawlink) when it would wait.
- * To use several cores, run one server per hub on one port with {@link #reusePort(boolean)}.
- *
- * <p><b>Accepting.</b> When the listener is readable the loop accepts until the kernel has no
- * more connections waiting, at most 100 at a time (gevent's {@code max_accept}) before letting
- * the handlers it spawned run. While the spawn {@link Pool} is full it stops accepting: new
- * connections wait in the kernel's backlog. A failed accept ({@code EMFILE}, {@code ENFILE},
- * {@code ENOBUFS}...) is logged and accepting pauses, 10 ms at first, doubling up to 1 s, until
- * an accept succeeds again (gevent's {@code min_delay}/{@code max_delay}); errors that mean the
- * listener itself is gone ({@code EBADF}, {@code EINVAL}, {@code ENOTSOCK}) stop the server.
+ * <p><b>Accepting.</b> The read loop accepts connections (at most 100 at a time, gevent's
+ * {@code max_accept}); while the spawn {@link Pool} is full, new connections wait in the
+ * kernel's backlog. A failed accept is handled as {@link BaseServer} says.
  *
  * <p><b>Connections.</b> The handler gets the connected {@link Socket} (no timeout set) and the
  * peer's address. The socket is closed when the handler returns, whatever it does. An
@@ -60,13 +39,11 @@ import org.slf4j.LoggerFactory;
  * {@link io.gevent4j.hub.Timeout}, an AssertionError) also ends it and is logged by the hub as a
  * greenlet failure; a {@link io.gevent4j.hub.GreenletExit} (a kill) is not logged.
  *
- * <p><b>Life cycle.</b> new → {@link #start()} → started → {@link #stop(double)} → stopped. A
- * stopped server cannot be started again. Configure it ({@link #spawn(Pool)},
- * {@link #maxConcurrency(int)}, {@link #backlog(int)}, {@link #reusePort(boolean)},
- * {@link #ssl(SSLContext)}) before {@code start()}; afterwards those throw
+ * <p><b>Configuration.</b> Besides {@link BaseServer}'s: {@link #backlog(int)} and
+ * {@link #ssl(SSLContext)}, before {@code start()}; afterwards they throw
  * {@link IllegalStateException}.
  */
-public class StreamServer implements AutoCloseable {
+public class StreamServer extends BaseServer<StreamServer> {
   private static final Logger LOG = LoggerFactory.getLogger(StreamServer.class);
 
   /** The listen backlog unless {@link #backlog(int)} sets another (gevent's {@code StreamServer.backlog}). */
@@ -93,15 +70,11 @@ public class StreamServer implements AutoCloseable {
     int accept(int fd, SocketAddress[] peer) throws IOException;
   }
 
-  private final InetSocketAddress requested;
   private final Handler handler;
-  private final boolean given;
-  private final ServerCore core;
-  private volatile Socket listener;
-  private volatile InetSocketAddress bound;
+  /** The peer of the connection the read loop just accepted (only the loop uses it). */
+  private final SocketAddress[] peer = new SocketAddress[1];
   private int family;
   private volatile int backlog = DEFAULT_BACKLOG;
-  private volatile boolean reusePort;
   private volatile SSLContext sslContext;
   /** Test seam: how the loop accepts. */
   Accept accept = (fd, peer) -> Posix.accept(fd, Posix.SOCK_NONBLOCK, peer);
@@ -116,10 +89,8 @@ public class StreamServer implements AutoCloseable {
    * @throws NullPointerException when {@code listen} or {@code handler} is null
    */
   public StreamServer(InetSocketAddress listen, Handler handler) {
-    this.requested = Objects.requireNonNull(listen, "listen");
+    super(listen, LOG, "accept");
     this.handler = Objects.requireNonNull(handler, "handler");
-    this.given = false;
-    this.core = new ServerCore(this, LOG, this::closeListener, () -> {});
   }
 
   /**
@@ -135,50 +106,10 @@ public class StreamServer implements AutoCloseable {
   public StreamServer(Socket listener, Handler handler) {
     Objects.requireNonNull(listener, "listener");
     this.handler = Objects.requireNonNull(handler, "handler");
-    if (!listener.isOpen()) throw new IllegalArgumentException("the listening socket is closed");
-    int type;
-    try {
-      type = Posix.getsockopt(listener.fd(), Posix.SOL_SOCKET, Posix.SO_TYPE);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a usable socket: " + listener, e);
-    }
-    if (type != Posix.SOCK_STREAM) throw new IllegalArgumentException("not a stream socket: " + listener);
-    this.requested = null;
-    this.given = true;
-    this.listener = listener;
-    this.core = new ServerCore(this, LOG, this::closeListener, () -> {});
+    super(listener, Posix.SOCK_STREAM, LOG, "accept");
   }
 
   // ---- configuration ----------------------------------------------------------------------
-
-  /**
-   * Spawns handlers in {@code pool} (gevent's {@code spawn=pool}): at most its size run at
-   * once, and accepting pauses while it is full. The pool may be shared with other work; stop
-   * waits for and kills only this server's handlers. Replaces {@link #maxConcurrency(int)}.
-   *
-   * @return this
-   * @throws NullPointerException when {@code pool} is null
-   * @throws IllegalStateException once started
-   */
-  public StreamServer spawn(Pool pool) {
-    core.spawnIn(pool);
-    return this;
-  }
-
-  /**
-   * At most {@code n} handlers at once, in a {@link Pool} of {@code n} of the server's own
-   * (gevent's {@code spawn=n}); accepting pauses while all are busy. Without this nor
-   * {@link #spawn(Pool)}, each connection gets a greenlet, with no limit. Replaces
-   * {@link #spawn(Pool)}.
-   *
-   * @return this
-   * @throws IllegalArgumentException when {@code n <= 0}
-   * @throws IllegalStateException once started
-   */
-  public StreamServer maxConcurrency(int n) {
-    core.maxConcurrency(n);
-    return this;
-  }
 
   /**
    * The listen backlog (gevent's {@code backlog}), {@link #DEFAULT_BACKLOG} unless set; the
@@ -191,25 +122,9 @@ public class StreamServer implements AutoCloseable {
    */
   public StreamServer backlog(int n) {
     if (n <= 0) throw new IllegalArgumentException("backlog must be > 0, not " + n);
-    core.checkNew("backlog");
+    checkNew("backlog");
     if (given) throw new IllegalStateException("backlog is for a server that makes its socket: call listen(n) on yours");
     backlog = n;
-    return this;
-  }
-
-  /**
-   * Sets {@code SO_REUSEPORT} on the listener before binding, so that servers on several hubs
-   * (threads) or processes can listen on the same port, the kernel spreading connections
-   * between them; every one of them must set it. {@code SO_REUSEADDR} is always set.
-   *
-   * @return this
-   * @throws IllegalStateException once started, or for a server made from a socket (set the
-   *     option on that socket yourself)
-   */
-  public StreamServer reusePort(boolean on) {
-    core.checkNew("reusePort");
-    if (given) throw new IllegalStateException("reusePort is for a server that makes its socket: set SO_REUSEPORT on yours");
-    reusePort = on;
     return this;
   }
 
@@ -224,149 +139,32 @@ public class StreamServer implements AutoCloseable {
    */
   public StreamServer ssl(SSLContext context) {
     Objects.requireNonNull(context, "context");
-    core.checkNew("ssl");
+    checkNew("ssl");
     sslContext = context;
     return this;
   }
 
-  /** The TLS context set with {@link #ssl(SSLContext)}, or null for plain TCP. */
+  /** The TLS context set with {@link #ssl(SSLContext)}, or null for plain TCP (gevent's {@code ssl_context}). */
   public SSLContext sslContext() {
     return sslContext;
   }
 
-  // ---- running ------------------------------------------------------------------------------
+  // ---- the listener -------------------------------------------------------------------------
 
-  /**
-   * Binds, listens and starts accepting, on the caller's hub (gevent's {@code start()});
-   * returns at once. The accept loop and the handlers run when that hub runs. The socket gets
-   * {@code SO_REUSEADDR} (as gevent on POSIX) and, if asked, {@code SO_REUSEPORT}. Any thread
-   * or greenlet; it waits only to resolve an unresolved address.
-   *
-   * @throws java.net.BindException when the address is in use (the message names it)
-   * @throws IOException when the socket cannot be made, bound or put into listening mode; the
-   *     server then stays new
-   * @throws IllegalStateException when already started, or stopped
-   */
-  public void start() throws IOException {
-    core.checkStartable();
-    InetSocketAddress where = requested != null ? resolve(requested) : null;
-    core.start(() -> open(where), this::undoOpen, this::acceptLoop);
-  }
-
-  private static InetSocketAddress resolve(InetSocketAddress address) throws IOException {
-    if (!address.isUnresolved()) return address;
-    List<InetAddress> found = Hub.current().resolver().getaddrinfo(address.getHostString());
-    if (found.isEmpty()) throw new UnknownHostException(address.getHostString());
-    return new InetSocketAddress(found.get(0), address.getPort());
-  }
-
-  private void open(InetSocketAddress where) throws IOException {
-    Socket s = listener;
-    if (s == null) {
-      try {
-        s = where.getAddress() instanceof Inet6Address ? Socket.tcp6() : Socket.tcp();
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
-      }
-      listener = s;
-      s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      if (reusePort) s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-      try {
-        s.bind(where);
-      } catch (BindException e) {
-        BindException named = new BindException(e.getMessage() + ": " + where);
-        named.initCause(e);
-        throw named;
-      }
-      s.listen(backlog);
-    } else {
-      if (!s.isOpen()) throw new IllegalStateException("the listening socket was closed");
-      if (Posix.getsockopt(s.fd(), Posix.SOL_SOCKET, Posix.SO_ACCEPTCONN) == 0) s.listen(backlog);
-    }
-    family = Posix.getsockopt(s.fd(), Posix.SOL_SOCKET, Posix.SO_DOMAIN);
-    bound = s.localAddress();
-  }
-
-  private void undoOpen() {
-    if (given) return;
-    Socket s = listener;
-    listener = null;
-    if (s != null) s.close();
-  }
-
-  /**
-   * Starts the server unless it is started already, then waits until it is stopped (gevent's
-   * {@code serve_forever()}): returns once a {@link #stop(double)} or {@link #close()} called
-   * elsewhere has finished. If the wait is ended otherwise (the greenlet is killed, a
-   * {@link io.gevent4j.hub.Timeout} fires), the server is stopped with a 1 s grace (gevent's
-   * {@code stop_timeout}) before that is rethrown. Blocks cooperatively: from a plain thread it
-   * runs that thread's hub, which serves when the server was started there.
-   *
-   * @throws IOException from {@link #start()}
-   * @throws IllegalStateException when the server was stopped before
-   */
-  public void serveForever() throws IOException {
-    serveForever(ServerCore.DEFAULT_STOP_TIMEOUT);
-  }
-
-  /**
-   * {@link #serveForever()}, stopping with {@code stopTimeout} seconds of grace when its wait is
-   * ended by a kill or a Timeout (gevent's {@code serve_forever(stop_timeout)}).
-   *
-   * @throws IllegalArgumentException for a negative or NaN timeout
-   */
-  public void serveForever(double stopTimeout) throws IOException {
-    core.serveForever(this::start, stopTimeout);
-  }
-
-  /**
-   * Stops gracefully (gevent's {@code stop(timeout)}): stops accepting and closes the listener
-   * (new connections are refused from then on), waits up to {@code timeout} seconds for the
-   * running handlers to return, then kills the rest with {@link io.gevent4j.hub.GreenletExit}
-   * and gives them 1 s to die (a handler that ignores the kill is logged and left running).
-   * Blocks, cooperatively, until that is done; the handlers' sockets are closed by then. A
-   * handler may stop its own server: it is neither waited for nor killed. Idempotent; a
-   * concurrent second stop waits in the same way, with its own timeout. A server never
-   * started only closes the socket it was given. Any greenlet or thread, on any hub (not a hub
-   * callback).
-   *
-   * @param timeout seconds; 0 kills at once, infinity waits as long as the handlers take
-   * @throws IllegalArgumentException for a negative or NaN timeout
-   */
-  public void stop(double timeout) {
-    core.stop(timeout);
-  }
-
-  /**
-   * Stops at once: {@code stop(0)}, the running handlers are killed. Use {@link #stop(double)}
-   * for a graceful stop. (gevent's {@code close()} only stops accepting; its context manager
-   * stops; this is the AutoCloseable end of a try-with-resources, which must not leave
-   * connections behind.) Idempotent; any greenlet or thread.
-   */
   @Override
-  public void close() {
-    core.stop(0);
+  Socket newSocket(boolean ipv6) {
+    return ipv6 ? Socket.tcp6() : Socket.tcp();
   }
 
-  /**
-   * True from a successful {@link #start()} until a stop begins (gevent's {@code started}).
-   * Any thread.
-   */
-  public boolean started() {
-    return core.started();
+  @Override
+  void beforeBind(Socket s) throws IOException {
+    s.setOption(StandardSocketOptions.SO_REUSEADDR, true); // as gevent on POSIX
   }
 
-  /**
-   * The address the server listens on (gevent's {@code address}): once started, the actual one
-   * (the port the kernel picked for port 0); before, the one asked for (or the given socket's).
-   * Stays valid after a stop. Any thread.
-   */
-  public InetSocketAddress address() {
-    InetSocketAddress b = bound;
-    if (b != null) return b;
-    if (requested != null) return requested;
-    Socket s = listener;
-    return s != null ? s.localAddress() : null;
+  @Override
+  void opened(Socket s) throws IOException {
+    if (!given || Posix.getsockopt(s.fd(), Posix.SOL_SOCKET, Posix.SO_ACCEPTCONN) == 0) s.listen(backlog);
+    family = Posix.getsockopt(s.fd(), Posix.SOL_SOCKET, Posix.SO_DOMAIN);
   }
 
   // ---- connections --------------------------------------------------------------------------
@@ -375,9 +173,9 @@ public class StreamServer implements AutoCloseable {
    * Turns an accepted connection into the socket the handler gets (gevent's
    * {@code wrap_socket_and_handle}); runs in the handler's greenlet, so a TLS handshake here
    * blocks only that connection. Returns {@code accepted} for plain TCP. With an
-   * {@link #ssl(SSLContext)} context it must return the server-side TLS socket; until TLS
-   * sockets exist in {@code io.gevent4j.socket}, it throws, and the failure is logged and the
-   * connection closed like a handler's. The server closes both sockets when the handler is done.
+   * {@link #ssl(SSLContext)} context it returns the server-side TLS socket
+   * ({@link io.gevent4j.socket.SslSocket#wrapServer}); a failure is logged and the connection
+   * closed like a handler's. The server closes both sockets when the handler is done.
    *
    * @throws IOException when wrapping fails
    */
@@ -388,51 +186,14 @@ public class StreamServer implements AutoCloseable {
     return io.gevent4j.socket.SslSocket.wrapServer(accepted, context);
   }
 
-  private void acceptLoop() {
-    Hub hub = Hub.current();
-    int fd = listener.fd();
-    IoWatcher readable = hub.loop().io(fd, Watcher.READ);
-    SocketAddress[] peer = new SocketAddress[1];
-    ServerCore.Backoff backoff = new ServerCore.Backoff();
-    try {
-      while (true) {
-        core.awaitCapacity();
-        int taken = 0;
-        boolean drained = false;
-        while (taken < ServerCore.MAX_BATCH && !core.full()) {
-          int client;
-          try {
-            client = accept.accept(fd, peer);
-          } catch (IOException e) {
-            if (ServerCore.isFatal(e)) {
-              LOG.error("{}: accept failed, the server stops", this, e);
-              return;
-            }
-            double delay = backoff.next();
-            LOG.warn("{}: accept failed, accepting again in {} s", this, delay, e);
-            Hub.sleep(delay);
-            continue;
-          }
-          if (client == Posix.WOULD_BLOCK) {
-            drained = true;
-            break;
-          }
-          backoff.reset();
-          taken++;
-          handle(client, peer[0]);
-        }
-        if (drained) {
-          hub.waitArmed(readable, Double.POSITIVE_INFINITY);
-        } else if (taken >= ServerCore.MAX_BATCH) {
-          Hub.sleep(0); // more may be waiting: let the handlers just spawned run first
-        }
-      }
-    } finally {
-      readable.close();
-    }
+  @Override
+  int take(int fd) throws IOException {
+    return accept.accept(fd, peer);
   }
 
-  private void handle(int client, SocketAddress peerAddress) {
+  @Override
+  void dispatch(int client) {
+    SocketAddress peerAddress = peer[0];
     Socket socket;
     try {
       socket = new AcceptedSocket(client, family, Posix.SOCK_STREAM);
@@ -445,10 +206,10 @@ public class StreamServer implements AutoCloseable {
       LOG.warn("{}: cannot use an accepted connection from {}", this, peerAddress, e);
       return;
     }
-    InetSocketAddress peer = peerAddress instanceof InetSocketAddress inet ? inet : null;
+    InetSocketAddress inetPeer = peerAddress instanceof InetSocketAddress inet ? inet : null;
     try {
-      Greenlet<Void> g = core.spawn(() -> {
-        serve(socket, peer);
+      Greenlet<Void> g = spawnHandler(() -> {
+        serve(socket, inetPeer);
         return null;
       });
       // A handler killed by a stop before it first ran never runs its body: close it then too.
@@ -476,11 +237,7 @@ public class StreamServer implements AutoCloseable {
     }
   }
 
-  private void closeListener() {
-    Socket s = listener;
-    if (s != null) s.close();
-  }
-
+  /** {@code StreamServer(address)}, for logs. */
   @Override
   public String toString() {
     return "StreamServer(" + address() + ")";

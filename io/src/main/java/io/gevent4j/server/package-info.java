@@ -1,7 +1,9 @@
 /**
  * Servers (gevent's {@code gevent.server}): {@link io.gevent4j.server.StreamServer} accepts TCP
  * (or Unix stream) connections and runs a handler for each in a greenlet of its own;
- * {@link io.gevent4j.server.DatagramServer} does the same for each UDP datagram.
+ * {@link io.gevent4j.server.DatagramServer} does the same for each UDP datagram. Both extend
+ * {@link io.gevent4j.server.BaseServer} (gevent's {@code gevent.baseserver.BaseServer}), which
+ * holds what they share: the spawn policy, the read loop and the life cycle.
  *
  * <p>A server runs on the hub of the greenlet or thread that starts it: its read loop and its
  * handlers are greenlets of that hub. The spawn policy is one greenlet per connection or
