@@ -256,11 +256,15 @@ final class HttpConnection {
    */
   private void lingeringClose() throws IOException {
     socket.shutdownOutput();
-    socket.setTimeout(Math.min(readTimeout, LINGER_TIMEOUT));
+    // a deadline for the whole linger: a client that trickles bytes cannot keep the connection
+    long deadline = System.nanoTime() + (long) (Math.min(readTimeout, LINGER_TIMEOUT) * 1e9);
     byte[] sink = scratch();
     long dropped = 0;
     try {
       while (dropped < LINGER_LIMIT) {
+        double left = (deadline - System.nanoTime()) / 1e9;
+        if (left <= 0) return;
+        socket.setTimeout(left);
         int n = socket.recv(sink, 0, sink.length);
         if (n < 0) return;
         dropped += n;
