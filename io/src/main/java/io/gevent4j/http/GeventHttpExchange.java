@@ -715,10 +715,10 @@ final class GeventHttpExchange extends HttpExchange {
   private void replaceWithError(int status, String message) {
     connection.discardResponse();
     responseCode = status;
-    responseBytes = HttpConnection.errorBodyLength(status, message);
+    responseBytes = head ? 0 : HttpConnection.errorBodyLength(status, message);
     headersSent = true;
     try {
-      connection.writeError(status, message);
+      connection.writeError(status, message, head);
     } catch (IOException e) {
       // the client is gone
     }

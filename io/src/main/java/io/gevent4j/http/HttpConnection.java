@@ -101,6 +101,8 @@ final class HttpConnection {
   private byte[] scratch;
   /** The request line of a request refused before it had an exchange, for the access log (only when that is on). */
   private String refusedRequestLine;
+  /** The request being refused is a HEAD: its error response has no body. */
+  private boolean refusedHead;
 
   HttpConnection(HttpServer server, Socket socket, InetSocketAddress remote) {
     this.server = server;
@@ -179,7 +181,7 @@ final class HttpConnection {
     if (!keep) {
       try {
         flushOutput();
-        if (exchange.requestBodyPending()) lingeringClose();
+        if (!ioFailed) lingeringClose(); // the client may still be sending: a body, pipelined requests
       } catch (IOException e) {
         // the client is gone
       }
@@ -208,9 +210,11 @@ final class HttpConnection {
    */
   private void refuse(int status, String message) {
     try {
-      writeError(status, message);
+      writeError(status, message, refusedHead);
       flushOutput();
-      if (server.accessLogEnabled()) AccessLog.log(remote, refusedRequestLine, null, status, errorBodyLength(status, message));
+      if (server.accessLogEnabled()) {
+        AccessLog.log(remote, refusedRequestLine, null, status, refusedHead ? 0 : errorBodyLength(status, message));
+      }
       lingeringClose();
     } catch (IOException e) {
       // the client is gone
@@ -221,9 +225,9 @@ final class HttpConnection {
    * Replaces what the current response put in the output buffer (nothing of it was sent) with
    * an error response that closes the connection. Hub only.
    */
-  void writeError(int status, String message) throws IOException {
+  void writeError(int status, String message, boolean head) throws IOException {
     discardResponse();
-    writeErrorResponse(status, message);
+    writeErrorResponse(status, message, head);
   }
 
   /** Drops what the current response put in the output buffer (nothing of it was sent). */
@@ -241,8 +245,9 @@ final class HttpConnection {
     return errorBody(status, message).getBytes(StandardCharsets.UTF_8).length;
   }
 
-  private void writeErrorResponse(int status, String message) throws IOException {
-    byte[] body = errorBody(status, message).getBytes(StandardCharsets.UTF_8);
+  /** The error response; to a HEAD request without its body (and with Content-Length 0: a client cannot tell otherwise). */
+  private void writeErrorResponse(int status, String message, boolean head) throws IOException {
+    byte[] body = head ? new byte[0] : errorBody(status, message).getBytes(StandardCharsets.UTF_8);
     put(HttpStatus.statusLine(status));
     put(HttpDate.headerLine());
     putLatin1("Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n");
@@ -359,6 +364,7 @@ final class HttpConnection {
    */
   private GeventHttpExchange readHead() throws IOException {
     refusedRequestLine = null;
+    refusedHead = false;
     startHead();
     long deadline = readTimeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + readTimeoutNanos;
     int headCapacity = maxRequestLine + maxHeaderSize + 2 * MAX_EMPTY_LINES + 8;
@@ -383,12 +389,13 @@ final class HttpConnection {
     for (int i = pos; i < sp1; i++) {
       if (!isTokenChar(in[i])) throw new HttpProtocolException(400, "malformed method");
     }
+    String method = method(pos, sp1);
+    refusedHead = method == "HEAD";
     for (int i = sp1 + 1; i < sp2; i++) {
       int c = in[i] & 0xff;
       if (c <= 0x20 || c >= 0x7f) throw new HttpProtocolException(400, "malformed request target");
     }
     String protocol = version(sp2 + 1, lineEnd);
-    String method = method(pos, sp1);
     URI uri = target(sp1 + 1, sp2);
     String target = lastTarget;
 
