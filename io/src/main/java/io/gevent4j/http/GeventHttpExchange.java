@@ -206,9 +206,10 @@ final class GeventHttpExchange extends HttpExchange {
 
   /** The request body stream: fixed length, chunked (decoded), or empty. */
   private final class RequestBody extends InputStream {
+    private final byte[] one = new byte[1];
+
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
       int n = read(one, 0, 1);
       return n < 0 ? -1 : one[0] & 0xff;
     }
@@ -400,32 +401,21 @@ final class GeventHttpExchange extends HttpExchange {
   }
 
   private void writeHead(int code, long length) throws IOException {
+    try {
+      writeHeadUnchecked(code, length);
+    } catch (IOException | RuntimeException e) {
+      if (!headersSent) connection.discardResponse(); // a bad header: nothing of this head stays buffered
+      throw e;
+    }
+  }
+
+  private void writeHeadUnchecked(int code, long length) throws IOException {
     if (over) throw new IOException("the exchange is over");
     if (headersSent) throw new IOException("headers already sent");
     if (code < 200 || code > 999) {
       throw new IllegalArgumentException("a handler's status code must be within 200..999 (100 Continue is automatic): " + code);
     }
     if (length < -1) throw new IllegalArgumentException("a response length must be >= -1: " + length);
-    Headers headers = getResponseHeaders();
-    boolean userDate = false;
-    boolean userConnection = false;
-    boolean userLength = false;
-    for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
-      String name = entry.getKey();
-      checkName(name);
-      for (String value : entry.getValue()) checkValue(name, value);
-      if (name.equalsIgnoreCase("Date")) {
-        userDate = true;
-      } else if (name.equalsIgnoreCase("Connection")) {
-        userConnection = true;
-        for (String value : entry.getValue()) {
-          if (HttpConnection.hasToken(value, "close")) persistent = false;
-        }
-      } else if (name.equalsIgnoreCase("Content-length")) {
-        userLength = true;
-      }
-    }
-
     // framing (RFC 9112 6.3)
     long contentLength = -1; // what Content-Length to send; -1: none
     boolean chunked = false;
@@ -462,14 +452,29 @@ final class GeventHttpExchange extends HttpExchange {
     }
     if (connection.server.stopping()) persistent = false;
 
+    // One pass over the handler's headers, checked as they are written: a bad one throws
+    // before anything was sent, and the connection then drops what this response buffered.
     connection.beginResponse();
     connection.put(HttpStatus.statusLine(code));
-    if (!userDate) connection.put(HttpDate.headerLine());
+    boolean userDate = false;
+    boolean userConnection = false;
+    Headers headers = getResponseHeaders();
     for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
       String name = entry.getKey();
-      if (name.equalsIgnoreCase("Transfer-encoding")) continue;
-      if (name.equalsIgnoreCase("Content-length") && !(keepUserLength && userLength)) continue;
-      for (String value : entry.getValue()) {
+      checkName(name);
+      List<String> values = entry.getValue();
+      if (name.equalsIgnoreCase("Transfer-encoding")) continue; // the server's to set
+      if (name.equalsIgnoreCase("Content-length") && !keepUserLength) continue;
+      if (name.equalsIgnoreCase("Date")) {
+        userDate = true;
+      } else if (name.equalsIgnoreCase("Connection")) {
+        userConnection = true;
+        for (String value : values) {
+          if (value != null && HttpConnection.hasToken(value, "close")) persistent = false;
+        }
+      }
+      for (String value : values) {
+        checkValue(name, value);
         connection.putLatin1(name);
         connection.put((byte) ':');
         connection.put((byte) ' ');
@@ -478,6 +483,7 @@ final class GeventHttpExchange extends HttpExchange {
         connection.put((byte) '\n');
       }
     }
+    if (!userDate) connection.put(HttpDate.headerLine());
     if (contentLength >= 0) {
       connection.putLatin1("Content-Length: ");
       connection.putDecimal(contentLength);
@@ -528,9 +534,12 @@ final class GeventHttpExchange extends HttpExchange {
 
   /** The response body stream, per {@link ResponseKind}. */
   private final class ResponseBody extends OutputStream {
+    private final byte[] one = new byte[1];
+
     @Override
     public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
+      one[0] = (byte) b;
+      write(one, 0, 1);
     }
 
     @Override

@@ -374,7 +374,7 @@ final class HttpConnection {
     int lf;
     int empty = 0;
     while (true) {
-      lf = findLineEnd(pos, maxRequestLine + 1, 414, "the request line is longer than " + maxRequestLine + " bytes", deadline, headCapacity);
+      lf = findLineEnd(pos, maxRequestLine + 1, 414, deadline, headCapacity);
       if (lf < 0) return null;
       if (lineEnd(pos, lf) > pos) break;
       if (++empty > MAX_EMPTY_LINES) throw new HttpProtocolException(400, "too many empty lines before the request line");
@@ -382,7 +382,7 @@ final class HttpConnection {
     }
     int lineEnd = lineEnd(pos, lf);
     refusedRequestLine = server.accessLogEnabled() ? new String(in, pos, lineEnd - pos, StandardCharsets.ISO_8859_1) : null;
-    if (lineEnd - pos >= maxRequestLine) throw new HttpProtocolException(414, "the request line is longer than " + maxRequestLine + " bytes");
+    if (lineEnd - pos >= maxRequestLine) throw tooLong(414);
     int sp1 = indexOf((byte) ' ', pos, lineEnd);
     int sp2 = sp1 < 0 ? -1 : indexOf((byte) ' ', sp1 + 1, lineEnd);
     if (sp1 <= pos || sp2 < 0 || sp2 == sp1 + 1) throw new HttpProtocolException(400, "malformed request line");
@@ -411,13 +411,11 @@ final class HttpConnection {
     boolean expectContinue = false;
     while (true) {
       int used = pos - headersStart;
-      lf = findLineEnd(pos, maxHeaderSize - used + 2, 431, "the header fields are larger than " + maxHeaderSize + " bytes", deadline, headCapacity);
+      lf = findLineEnd(pos, maxHeaderSize - used + 2, 431, deadline, headCapacity);
       if (lf < 0) throw new HttpProtocolException(400, "the connection closed in the middle of the request head");
       int end = lineEnd(pos, lf);
       if (end == pos) break;
-      if (lf + 1 - headersStart > maxHeaderSize) {
-        throw new HttpProtocolException(431, "the header fields are larger than " + maxHeaderSize + " bytes");
-      }
+      if (lf + 1 - headersStart > maxHeaderSize) throw tooLong(431);
       if (++count > maxHeaderCount) throw new HttpProtocolException(431, "more than " + maxHeaderCount + " header fields");
       if (in[pos] == ' ' || in[pos] == '\t') throw new HttpProtocolException(400, "obsolete line folding in the header fields");
       int colon = indexOf((byte) ':', pos, end);
@@ -490,19 +488,26 @@ final class HttpConnection {
     }
   }
 
+  /** The refusal of a head part over its limit: 414 for the request line, 431 for the header fields. */
+  private HttpProtocolException tooLong(int status) {
+    return status == 414
+        ? new HttpProtocolException(414, "the request line is longer than " + maxRequestLine + " bytes")
+        : new HttpProtocolException(431, "the header fields are larger than " + maxHeaderSize + " bytes");
+  }
+
   /**
    * The index of the LF that ends the line starting at {@code from}, reading more input as
-   * needed (the buffer grows up to {@code capacity}). Throws {@code status} when the line is
-   * longer than {@code limit} bytes without its LF.
+   * needed (the buffer grows up to {@code capacity}). Throws {@link #tooLong(int) tooLong(status)}
+   * when the line is longer than {@code limit} bytes without its LF.
    *
    * @return the index, or -1 when the input ended before the head's first byte
    */
-  private int findLineEnd(int from, int limit, int status, String tooLong, long deadline, int capacity) throws IOException {
+  private int findLineEnd(int from, int limit, int status, long deadline, int capacity) throws IOException {
     int scan = from;
     while (true) {
       int lf = indexOf((byte) '\n', scan, inEnd);
       if (lf >= 0) return lf;
-      if (inEnd - from > limit) throw new HttpProtocolException(status, tooLong);
+      if (inEnd - from > limit) throw tooLong(status);
       scan = inEnd;
       boolean nothingYet = inEnd == 0;
       if (nothingYet) {
