@@ -708,6 +708,11 @@ final class GeventHttpExchange extends HttpExchange {
     }
   }
 
+  /** The connection ended under the exchange (a kill): whatever still holds it can no longer read or write. Hub only. */
+  void abandon() {
+    over = true;
+  }
+
   private void fail(Throwable failure) {
     persistent = false;
     boolean clientFault = failure instanceof HttpProtocolException || connection.ioFailed();

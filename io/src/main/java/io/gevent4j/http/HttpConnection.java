@@ -78,8 +78,14 @@ final class HttpConnection {
   private int inStart;
   private int inEnd;
 
-  private byte[] out = new byte[OUTPUT_BUFFER];
+  /**
+   * The output buffer: taken from the server's pool when a response begins, given back when the
+   * connection waits for its next request with nothing buffered (an idle connection holds only
+   * its input buffer).
+   */
+  private byte[] out = NO_BUFFER;
   private int outEnd;
+  private static final byte[] NO_BUFFER = new byte[0];
   /** Where the current response's head begins in {@code out}; valid while nothing of it was sent. */
   private int responseStart;
   private boolean responseBegun;
@@ -88,6 +94,8 @@ final class HttpConnection {
   /** Where the open chunk's data begins in {@code out}, or -1 when no chunk is open. */
   private int chunkData = -1;
 
+  /** The exchange being served, or the last one. */
+  private GeventHttpExchange current;
   /** Waiting for the first byte of a request with nothing buffered: a stop may close it at once. */
   private volatile boolean idle;
   /** A read or write on the socket failed: later errors are the connection's, not the handler's. */
@@ -135,6 +143,10 @@ final class HttpConnection {
         // next request
       }
     } finally {
+      GeventHttpExchange last = current;
+      if (last != null) last.abandon(); // a handler still running elsewhere (an executor) must not touch the buffers now
+      outEnd = 0; // whatever was not sent will not be
+      giveOutputBuffer();
       server.unregister(this);
     }
   }
@@ -160,6 +172,7 @@ final class HttpConnection {
   }
 
   private boolean serveExchange(GeventHttpExchange exchange) {
+    current = exchange;
     responseStart = outEnd;
     responseBegun = false;
     responseFlushed = false;
@@ -193,6 +206,7 @@ final class HttpConnection {
       } catch (IOException e) {
         return false;
       }
+      giveOutputBuffer(); // the connection now waits for a request: it needs no output buffer meanwhile
     }
     return true;
   }
@@ -247,6 +261,7 @@ final class HttpConnection {
 
   /** The error response; to a HEAD request without its body (and with Content-Length 0: a client cannot tell otherwise). */
   private void writeErrorResponse(int status, String message, boolean head) throws IOException {
+    takeOutputBuffer();
     byte[] body = head ? new byte[0] : errorBody(status, message).getBytes(StandardCharsets.UTF_8);
     put(HttpStatus.statusLine(status));
     put(HttpDate.headerLine());
@@ -761,6 +776,7 @@ final class HttpConnection {
 
   /** Sends {@code 100 Continue} now: the client waits for it before it sends the body. Hub only. */
   void sendContinue() throws IOException {
+    takeOutputBuffer();
     put(CONTINUE);
     flushOutput();
   }
@@ -769,6 +785,7 @@ final class HttpConnection {
 
   /** Marks the start of the current response's head in the output buffer. Hub only. */
   void beginResponse() {
+    takeOutputBuffer();
     responseStart = outEnd;
     responseBegun = true;
     responseFlushed = false;
@@ -782,6 +799,19 @@ final class HttpConnection {
   /** True when a read or write on the socket has failed. */
   boolean ioFailed() {
     return ioFailed;
+  }
+
+  private void takeOutputBuffer() {
+    if (out == NO_BUFFER) out = server.takeOutputBuffer();
+  }
+
+  /** Gives the output buffer back to the server's pool when it holds nothing. Hub only. */
+  private void giveOutputBuffer() {
+    if (out == NO_BUFFER || outEnd > 0) return;
+    byte[] b = out;
+    out = NO_BUFFER;
+    chunkData = -1;
+    server.giveOutputBuffer(b);
   }
 
   /** Writes what the output buffer holds (sealing an open chunk first). Hub only. */

@@ -6,6 +6,7 @@ import io.gevent4j.server.StreamServer;
 import io.gevent4j.socket.Socket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,6 +73,14 @@ public class HttpServer implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final com.sun.net.httpserver.HttpServer jdkServer;
   private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+  /**
+   * Output buffers of connections that wait for a request, for the next response to take. Only
+   * the server's hub uses it (connections and the I/O that executors hand back all run there,
+   * one at a time), so it needs no lock.
+   */
+  private final ArrayDeque<byte[]> outputBuffers = new ArrayDeque<>();
+  /** Buffers kept in the pool at most (16 MiB); more are left to the garbage collector. */
+  private static final int MAX_POOLED_BUFFERS = 1024;
   private volatile boolean stopping;
   private volatile boolean configurable = true;
   private volatile int maxRequestLine = DEFAULT_MAX_REQUEST_LINE;
@@ -371,6 +380,17 @@ public class HttpServer implements AutoCloseable {
 
   boolean stopping() {
     return stopping;
+  }
+
+  /** An output buffer for a response. Server's hub only. */
+  byte[] takeOutputBuffer() {
+    byte[] b = outputBuffers.pollFirst();
+    return b != null ? b : new byte[HttpConnection.OUTPUT_BUFFER];
+  }
+
+  /** Gives an output buffer back. Server's hub only. */
+  void giveOutputBuffer(byte[] buffer) {
+    if (outputBuffers.size() < MAX_POOLED_BUFFERS) outputBuffers.addFirst(buffer);
   }
 
   void register(HttpConnection connection) {
