@@ -111,11 +111,11 @@ final class Dispatcher {
     List<Filter> filters = context.getFilters();
     Authenticator authenticator = context.getAuthenticator();
     if (filters.isEmpty() && authenticator == null) {
-      handler.handle(exchange); // the common case: no chain objects per request
+      handler.handle(exchange.visible()); // the common case: no chain objects per request
       return;
     }
     HttpHandler end = authenticator == null ? handler : new Filter.Chain(List.of(new AuthenticationFilter(authenticator, exchange)), handler)::doFilter;
-    new Filter.Chain(filters, end).doFilter(exchange);
+    new Filter.Chain(filters, end).doFilter(exchange.visible());
   }
 
   /**

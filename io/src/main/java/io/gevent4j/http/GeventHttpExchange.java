@@ -60,6 +60,8 @@ final class GeventHttpExchange extends HttpExchange {
   private final boolean http10;
   private final boolean expectContinue;
   private boolean persistent;
+  /** What the filters and the handler get: this, or its HttpsExchange on a TLS connection. */
+  private HttpExchange visible = this;
   private Headers responseHeaders;
   private GeventHttpContext context;
   private volatile HttpPrincipal principal;
@@ -135,6 +137,14 @@ final class GeventHttpExchange extends HttpExchange {
 
   void context(GeventHttpContext context) {
     this.context = context;
+  }
+
+  HttpExchange visible() {
+    return visible;
+  }
+
+  void visible(HttpExchange exchange) {
+    visible = exchange;
   }
 
   @Override

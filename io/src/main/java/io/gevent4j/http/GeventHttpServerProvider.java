@@ -37,8 +37,8 @@ import java.net.InetSocketAddress;
  *
  * <p>The JVM needs gevent4j's flags ({@code --add-opens java.base/java.lang=ALL-UNNAMED
  * --enable-native-access=ALL-UNNAMED}); without them the server thread fails to start and
- * {@code start()} throws an exception that names them. HTTPS is not served:
- * {@link #createHttpsServer} throws.
+ * {@code start()} throws an exception that names them. HTTPS ({@code HttpsServer.create}) works
+ * the same way, over {@link io.gevent4j.socket.SslSocket}.
  */
 public final class GeventHttpServerProvider extends HttpServerProvider {
   /** Made by the JDK's {@link java.util.ServiceLoader} or by its system property. */
@@ -57,14 +57,17 @@ public final class GeventHttpServerProvider extends HttpServerProvider {
   }
 
   /**
-   * Not supported: gevent4j's provider serves plain HTTP only.
+   * An HTTPS server bound to {@code address} (unbound when it is null): set its
+   * {@link com.sun.net.httpserver.HttpsConfigurator} before {@code start()}. Each connection gets
+   * an engine of the configurator's context, configured by its {@code configure} method, and its
+   * handlers get {@link com.sun.net.httpserver.HttpsExchange}s.
    *
-   * @throws UnsupportedOperationException always, naming the way out
+   * @param backlog the listen backlog; {@code <= 0} for the default (256)
+   * @throws java.net.BindException when the address is in use
+   * @throws IOException when the socket cannot be made or bound
    */
   @Override
   public HttpsServer createHttpsServer(InetSocketAddress address, int backlog) throws IOException {
-    throw new UnsupportedOperationException("gevent4j's HttpServerProvider serves plain HTTP only; for HTTPS start the JVM with "
-        + "-Dcom.sun.net.httpserver.HttpServerProvider=sun.net.httpserver.DefaultHttpServerProvider, or serve TLS with "
-        + "io.gevent4j.server.StreamServer.ssl(SSLContext)");
+    return new GeventJdkHttpsServer(address, backlog);
   }
 }

@@ -5,6 +5,7 @@ import io.gevent4j.hub.GreenletExit;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.socket.Socket;
+import io.gevent4j.socket.SslSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -485,8 +486,10 @@ final class HttpConnection {
       body = GeventHttpExchange.BodyKind.NONE;
     }
     socket.setTimeout(readTimeout); // the body and the response: each wait up to the read timeout
-    return new GeventHttpExchange(this, method, uri, target, protocol, headers, body, contentLength,
+    GeventHttpExchange exchange = new GeventHttpExchange(this, method, uri, target, protocol, headers, body, contentLength,
         expectContinue && !http10, persistent);
+    if (socket instanceof SslSocket tls) exchange.visible(new GeventHttpsExchange(exchange, tls));
+    return exchange;
   }
 
   /** Readies the input buffer for a new head: the head must start at index 0 and may grow the buffer. */

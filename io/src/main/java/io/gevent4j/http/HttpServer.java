@@ -4,12 +4,16 @@ import com.sun.net.httpserver.HttpHandler;
 import io.gevent4j.greenlet.Pool;
 import io.gevent4j.server.StreamServer;
 import io.gevent4j.socket.Socket;
+import io.gevent4j.socket.SslSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
  * An HTTP/1.1 server (gevent's {@code gevent.pywsgi.WSGIServer}, with the JDK's
@@ -51,6 +55,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and the connection closes. Failures on the client's side (a reset, a timeout, a malformed
  * body) are logged at DEBUG only.
  *
+ * <p><b>TLS.</b> {@link #ssl(SSLContext)} serves HTTPS over {@link SslSocket}; handlers then get
+ * {@link com.sun.net.httpserver.HttpsExchange}s.
+ *
  * <p><b>Hub and threads.</b> As {@link StreamServer}: {@link #start()} ties the server to the
  * caller's hub; the connections are greenlets of that hub, and the handler runs in them (it may
  * block cooperatively). {@link #stop(double)}, {@link #close()} and {@link #address()} may be
@@ -89,6 +96,8 @@ public class HttpServer implements AutoCloseable {
   private volatile long maxBodySize = DEFAULT_MAX_BODY_SIZE;
   private volatile double readTimeout = DEFAULT_READ_TIMEOUT;
   private volatile boolean accessLog;
+  private volatile SSLContext sslContext;
+  private volatile BiConsumer<SSLEngine, InetSocketAddress> tlsConfigurator;
 
   /**
    * A server that will listen on {@code listen} and serve every request with {@code handler}
@@ -100,7 +109,7 @@ public class HttpServer implements AutoCloseable {
   public HttpServer(InetSocketAddress listen, HttpHandler handler) {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(handler, "handler");
-    this.streamServer = new StreamServer(listen, this::serveConnection);
+    this.streamServer = new Listener(listen);
     this.dispatcher = new Dispatcher();
     this.jdkServer = new GeventJdkHttpServer(this, dispatcher);
     dispatcher.create("/", handler, jdkServer);
@@ -116,7 +125,7 @@ public class HttpServer implements AutoCloseable {
    */
   public HttpServer(Socket listener, HttpHandler handler) {
     Objects.requireNonNull(handler, "handler");
-    this.streamServer = new StreamServer(listener, this::serveConnection);
+    this.streamServer = new Listener(listener);
     this.dispatcher = new Dispatcher();
     this.jdkServer = new GeventJdkHttpServer(this, dispatcher);
     dispatcher.create("/", handler, jdkServer);
@@ -124,9 +133,25 @@ public class HttpServer implements AutoCloseable {
 
   /** The provider's server: contexts and executor come from {@code jdkServer}'s dispatcher. */
   HttpServer(Socket listener, Dispatcher dispatcher, com.sun.net.httpserver.HttpServer jdkServer) {
-    this.streamServer = new StreamServer(listener, this::serveConnection);
+    this.streamServer = new Listener(listener);
     this.dispatcher = dispatcher;
     this.jdkServer = jdkServer;
+  }
+
+  /** The StreamServer underneath, with TLS wrapping of this server's making. */
+  private final class Listener extends StreamServer {
+    Listener(InetSocketAddress listen) {
+      super(listen, HttpServer.this::serveConnection);
+    }
+
+    Listener(Socket listener) {
+      super(listener, HttpServer.this::serveConnection);
+    }
+
+    @Override
+    protected Socket wrap(Socket accepted) throws IOException {
+      return wrapTls(accepted);
+    }
   }
 
   // ---- configuration ----------------------------------------------------------------------
@@ -271,6 +296,42 @@ public class HttpServer implements AutoCloseable {
   public HttpServer spawn(Pool pool) {
     streamServer.spawn(pool);
     return this;
+  }
+
+  /**
+   * Serves HTTPS (gevent's {@code ssl_context=}): each connection is wrapped on the server's side
+   * with an engine of {@code context}, in its own greenlet; the handshake happens on its first
+   * read. Handlers then get {@link com.sun.net.httpserver.HttpsExchange}s (their
+   * {@code getSSLSession()} tells the protocol, the cipher suite, a client's certificates). A
+   * client that fails the handshake (or speaks plain HTTP) is dropped quietly.
+   *
+   * @return this
+   * @throws NullPointerException when {@code context} is null
+   * @throws IllegalStateException once started
+   */
+  public HttpServer ssl(SSLContext context) {
+    Objects.requireNonNull(context, "context");
+    checkNew("ssl");
+    sslContext = context;
+    return this;
+  }
+
+  /** Configures each connection's engine before the handshake (the provider's HttpsConfigurator). */
+  HttpServer tlsConfigurator(BiConsumer<SSLEngine, InetSocketAddress> configure) {
+    checkNew("tlsConfigurator");
+    tlsConfigurator = configure;
+    return this;
+  }
+
+  private Socket wrapTls(Socket accepted) throws IOException {
+    SSLContext context = sslContext;
+    if (context == null) return accepted;
+    InetSocketAddress client = accepted.remoteAddress();
+    SSLEngine engine = client == null ? context.createSSLEngine() : context.createSSLEngine(client.getHostString(), client.getPort());
+    engine.setUseClientMode(false);
+    BiConsumer<SSLEngine, InetSocketAddress> configure = tlsConfigurator;
+    if (configure != null) configure.accept(engine, client);
+    return SslSocket.wrap(accepted, engine);
   }
 
   int maxRequestLine() {
