@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
+import com.sun.net.httpserver.SimpleFileServer;
 import com.sun.net.httpserver.spi.HttpServerProvider;
 import java.io.IOException;
 import java.io.InputStream;
@@ -197,6 +198,32 @@ class GeventHttpServerProviderTest {
     } finally {
       server.stop(1);
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theJdksSimpleFileServerRuns() throws Exception {
+    Path root = Files.createTempDirectory("g4j-files");
+    Files.writeString(root.resolve("hello.txt"), "hello from a file");
+    HttpServer server = SimpleFileServer.createFileServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), root,
+        SimpleFileServer.OutputLevel.NONE);
+    server.start();
+    try (HttpClient client = client()) {
+      HttpResponse<String> file = get(client, server, "/hello.txt");
+      assertEquals(200, file.statusCode());
+      assertEquals("hello from a file", file.body());
+      HttpResponse<String> listing = get(client, server, "/");
+      assertEquals(200, listing.statusCode());
+      assertTrue(listing.body().contains("hello.txt"), listing.body());
+      HttpResponse<Void> head = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
+          + "/hello.txt")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+      assertEquals(200, head.statusCode());
+      assertEquals("17", head.headers().firstValue("Content-Length").orElse(null), "the handler's own Content-Length for HEAD");
+      assertEquals(404, get(client, server, "/missing.txt").statusCode());
+    } finally {
+      server.stop(0);
+      Files.delete(root.resolve("hello.txt"));
+      Files.delete(root);
     }
   }
 
