@@ -309,9 +309,11 @@ final class GeventHttpExchange extends HttpExchange {
     if (end < 0) end = line.length();
     while (end > 0 && (line.charAt(end - 1) == ' ' || line.charAt(end - 1) == '\t')) end--;
     if (end == 0) throw new HttpProtocolException(400, "an empty chunk size");
-    if (end > 15) throw new HttpProtocolException(413, "a chunk size of more than 15 hex digits");
+    int start = 0;
+    while (start < end - 1 && line.charAt(start) == '0') start++; // leading zeros are allowed, and do not count
+    if (end - start > 15) throw new HttpProtocolException(413, "a chunk size of more than 15 hex digits");
     long size = 0;
-    for (int i = 0; i < end; i++) {
+    for (int i = start; i < end; i++) {
       int digit = Character.digit(line.charAt(i), 16);
       if (digit < 0) throw new HttpProtocolException(400, "a malformed chunk size: " + line.substring(0, end));
       size = size * 16 + digit;

@@ -186,7 +186,9 @@ final class HttpConnection {
       failure = e;
     }
     boolean keep = exchange.finish(failure);
-    if (server.accessLogEnabled()) AccessLog.log(remote, exchange.requestLine(), exchange.getPrincipal(), exchange.getResponseCode(), exchange.responseBytes());
+    if (server.accessLogEnabled() && exchange.getResponseCode() > 0) { // one line per response: none when there was none
+      AccessLog.log(remote, exchange.requestLine(), exchange.getPrincipal(), exchange.getResponseCode(), exchange.responseBytes());
+    }
     if (keep && !server.stopping()) {
       keep = exchange.drainRequestBody();
     } else {
