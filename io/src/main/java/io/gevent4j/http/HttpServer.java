@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -313,6 +314,24 @@ public class HttpServer implements AutoCloseable {
     Objects.requireNonNull(context, "context");
     checkNew("ssl");
     sslContext = context;
+    return this;
+  }
+
+  /**
+   * Runs the handlers on {@code executor} instead of in the connections' greenlets (the JDK's
+   * {@code HttpServer.setExecutor}); null, the default, runs them in the greenlets. The
+   * connection's greenlet waits cooperatively while the handler runs there; the exchange's reads
+   * and writes are handed back to the server's hub, the handler's thread waiting for each. A
+   * handler still running when a stop kills its connection gets an {@link IOException} from its
+   * next read or write. Useful for handlers that block their thread (file I/O, CPU work, code
+   * that is not cooperative).
+   *
+   * @return this
+   * @throws IllegalStateException once started
+   */
+  public HttpServer executor(Executor executor) {
+    checkNew("executor");
+    dispatcher.executor(executor);
     return this;
   }
 
