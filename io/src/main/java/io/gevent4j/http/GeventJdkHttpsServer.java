@@ -53,7 +53,11 @@ final class GeventJdkHttpsServer extends HttpsServer {
     adapter.start(server -> server.ssl(config.getSSLContext()).tlsConfigurator((engine, client) -> configure(config, engine, client)));
   }
 
-  /** Applies the configurator to one connection's engine, as the JDK's SSLStreams.configureEngine. */
+  /**
+   * Applies the configurator to one connection's engine, as the JDK's SSLStreams.configureEngine
+   * (which honours the deprecated setters when no SSLParameters were given: so do we).
+   */
+  @SuppressWarnings("deprecation")
   private static void configure(HttpsConfigurator config, SSLEngine engine, InetSocketAddress client) {
     Parameters parameters = new Parameters(config, client);
     config.configure(parameters);

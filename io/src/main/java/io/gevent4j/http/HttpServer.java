@@ -107,6 +107,7 @@ public class HttpServer implements AutoCloseable {
    *
    * @throws NullPointerException when {@code listen} or {@code handler} is null
    */
+  @SuppressWarnings("this-escape") // the listener calls back only once started, long after construction
   public HttpServer(InetSocketAddress listen, HttpHandler handler) {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(handler, "handler");
@@ -124,6 +125,7 @@ public class HttpServer implements AutoCloseable {
    * @throws NullPointerException when {@code listener} or {@code handler} is null
    * @throws IllegalArgumentException when the socket is closed or not a stream socket
    */
+  @SuppressWarnings("this-escape") // the listener calls back only once started, long after construction
   public HttpServer(Socket listener, HttpHandler handler) {
     Objects.requireNonNull(handler, "handler");
     this.streamServer = new Listener(listener);
