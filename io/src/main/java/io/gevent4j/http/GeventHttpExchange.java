@@ -84,6 +84,8 @@ final class GeventHttpExchange extends HttpExchange {
   // response
   private int responseCode = -1;
   private boolean headersSent;
+  /** This exchange has begun writing its head into the connection's buffer. */
+  private boolean headBegun;
   private ResponseKind responseKind;
   private long responseRemaining;
   private long responseBytes;
@@ -416,7 +418,8 @@ final class GeventHttpExchange extends HttpExchange {
     try {
       writeHeadUnchecked(code, length);
     } catch (IOException | RuntimeException e) {
-      if (!headersSent) connection.discardResponse(); // a bad header: nothing of this head stays buffered
+      // a bad header: nothing of this head stays buffered (only this exchange's: a stale one must not touch the next's)
+      if (headBegun && !headersSent) connection.discardResponse();
       throw e;
     }
   }
@@ -467,6 +470,7 @@ final class GeventHttpExchange extends HttpExchange {
     // One pass over the handler's headers, checked as they are written: a bad one throws
     // before anything was sent, and the connection then drops what this response buffered.
     connection.beginResponse();
+    headBegun = true;
     connection.put(HttpStatus.statusLine(code));
     boolean userDate = false;
     boolean userConnection = false;

@@ -356,6 +356,30 @@ class HttpServerTest {
     });
   }
 
+  @Test
+  void aStaleExchangeCannotTouchTheNextResponse() {
+    AtomicReference<HttpExchange> previous = new AtomicReference<>();
+    serve(new HttpServer(LOOPBACK_ANY_PORT, exchange -> {
+      HttpExchange stale = previous.getAndSet(exchange);
+      exchange.sendResponseHeaders(200, HELLO.length);
+      if (stale != null) {
+        assertThrows(IOException.class, () -> stale.sendResponseHeaders(500, -1));
+        assertThrows(IOException.class, () -> stale.getResponseBody().write(ascii("stale")));
+        stale.close();
+      }
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(HELLO);
+      }
+    }), server -> {
+      try (RawClient c = RawClient.connect(server.address())) {
+        assertArrayEquals(HELLO, c.send(get("/")).read().body());
+        assertArrayEquals(HELLO, c.send(get("/")).read().body());
+        assertArrayEquals(HELLO, c.send(get("/") + get("/")).read().body());
+        assertArrayEquals(HELLO, c.read().body());
+      }
+    });
+  }
+
   // ---- protocol features --------------------------------------------------------------------
 
   @Test
