@@ -67,7 +67,8 @@ public abstract sealed class Watcher implements AutoCloseable
     checkOpen();
     this.callback = callback;
     if (active) return;
-    Errors.checkUnchecked(loop.translate(NativeLoop.watcherStart(pointer), this), describe() + " start");
+    int rc = loop.translate(NativeLoop.watcherStart(pointer), this);
+    if (rc < 0) Errors.checkUnchecked(rc, describe() + " start"); // the message only on failure: starts are hot (every timed wait)
     active = true;
   }
 
