@@ -453,7 +453,7 @@ public final class Hub implements Executor, AutoCloseable {
     boolean[] expired = {false};
     TimerWatcher timer = null;
     if (!Double.isInfinite(timeout)) {
-      timer = startingTimer(timeout);
+      timer = waitTimer(timeout);
       Thread waiting = g.thread();
       boolean greenlet = !g.isMain();
       timer.start(revents -> {
@@ -486,10 +486,34 @@ public final class Hub implements Executor, AutoCloseable {
       }
     } finally {
       if (shared) keepAlive--;
-      if (timer != null) timer.close();
+      if (timer != null) releaseWaitTimer(timer);
     }
     g.throwPending(true);
     return ready.getAsBoolean();
+  }
+
+  /** How many stopped timers {@link #block} keeps for its next timed waits. */
+  private static final int SPARE_TIMERS = 64;
+  private final java.util.ArrayDeque<TimerWatcher> spareTimers = new java.util.ArrayDeque<>();
+
+  /**
+   * {@link #startingTimer}, reusing a stopped timer of an earlier wait when there is one: a
+   * socket with a timeout waits with a timer at every read, and a native timer made and freed
+   * each time costs more than one restarted.
+   */
+  private TimerWatcher waitTimer(double seconds) {
+    TimerWatcher spare = spareTimers.pollLast();
+    if (spare == null || spare.isClosed()) return startingTimer(seconds);
+    loop.updateNow();
+    spare.set(seconds, 0);
+    return spare;
+  }
+
+  private void releaseWaitTimer(TimerWatcher timer) {
+    if (timer.isClosed()) return;
+    timer.stop(); // a firing still pending in this batch is dropped, also once it is restarted
+    if (spareTimers.size() < SPARE_TIMERS && !closed) spareTimers.addLast(timer);
+    else timer.close();
   }
 
   /**

@@ -240,6 +240,24 @@ final class GeventHttpExchange extends HttpExchange {
       return 0;
     }
 
+    // An empty body (every GET) is drained without the 16 KiB buffer InputStream's defaults
+    // allocate per call: handlers commonly drain the body before they answer.
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+      Objects.requireNonNull(out, "out");
+      return emptyAndOpen() ? 0 : super.transferTo(out);
+    }
+
+    @Override
+    public byte[] readAllBytes() throws IOException {
+      return emptyAndOpen() ? new byte[0] : super.readAllBytes();
+    }
+
+    private boolean emptyAndOpen() throws IOException {
+      if (bodyClosed) throw new IOException("the request body stream is closed");
+      return bodyDone && !over;
+    }
+
     /** Closing stops reading; what is left is drained after the response (as the JDK's stream does). */
     @Override
     public void close() {
