@@ -339,7 +339,7 @@ public final class Hub implements Executor, AutoCloseable {
   private void poll() {
     drainIncoming();
     if (!readyQueue.isEmpty()) {
-      loop.run(RunMode.NOWAIT);
+      pollNowait();
       return;
     }
     // Greenlets parked in JDK calls and work on other threads come back through incoming:
@@ -347,11 +347,21 @@ public final class Hub implements Executor, AutoCloseable {
     wakeUp.setRef(keepAlive > 0 || armedWaits > 0 || liveGreenlets > atWaitPoint);
     sleeping = true;
     try {
-      if (!incoming.isEmpty()) loop.run(RunMode.NOWAIT);
+      if (!incoming.isEmpty()) pollNowait();
       else loop.run(RunMode.ONCE);
     } finally {
       sleeping = false;
     }
+  }
+
+  /**
+   * Polls without waiting. The wake-up watcher is referenced first: libuv's {@code uv_run}
+   * does not poll at all while nothing referenced is active, and armed socket watchers and
+   * signal handlers are unreferenced, so a busy hub would never see them.
+   */
+  private void pollNowait() {
+    wakeUp.setRef(true);
+    loop.run(RunMode.NOWAIT);
   }
 
   /**
@@ -576,7 +586,7 @@ public final class Hub implements Executor, AutoCloseable {
     looping = true;
     try {
       runBatch();
-      loop.run(RunMode.NOWAIT);
+      pollNowait();
     } finally {
       looping = false;
     }

@@ -114,6 +114,38 @@ class WatcherWaitTest {
   }
 
   @Test
+  void armedAndUnreferencedWatchersArePolledWhileGreenletsSpin() {
+    withPair((hub, a, b) -> {
+      try (IoWatcher armed = hub.loop().io(a, Watcher.READ); IoWatcher unreferenced = hub.loop().io(b, Watcher.READ)) {
+        // an armed wait, and a watcher nobody waits on that does not keep the hub alive (as a
+        // signal handler's): both must be polled although a greenlet is always ready
+        // (libuv's uv_run does not poll at all when nothing referenced is active)
+        boolean[] stop = {false};
+        int[] fired = {0, 0};
+        unreferenced.setRef(false);
+        unreferenced.start(revents -> {
+          fired[1] = revents;
+          unreferenced.stop();
+        });
+        hub.execute(() -> {
+          while (!stop[0]) Hub.sleep(0);
+        });
+        hub.execute(() -> {
+          fired[0] = hub.waitArmed(armed, 5);
+          send(a); // wakes the unreferenced watcher on b
+          while (fired[1] == 0) Hub.sleep(0);
+          stop[0] = true;
+        });
+        Hub.sleep(0);
+        send(b);
+        assertTrue(hub.join(10));
+        assertEquals(Watcher.READ, fired[0] & Watcher.READ, "the armed wait timed out: its fd was not polled");
+        assertEquals(Watcher.READ, fired[1] & Watcher.READ);
+      }
+    });
+  }
+
+  @Test
   void cancelWaitWakesTheWaiterWithTheError() {
     withPair((hub, a, b) -> {
       for (boolean armed : new boolean[] {false, true}) {
