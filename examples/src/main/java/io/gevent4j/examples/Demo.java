@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The demo {@code ./dev demo} runs: on each backend, three timers, an io watcher on a pipe
- * and an async wake-up from another thread, printing what fired and in which order.
+ * The demo {@code ./dev demo} runs, on each backend: first the native loop alone (three
+ * timers, an io watcher on a pipe and an async wake-up from another thread, printing what fired
+ * and in which order), then greenlets on a hub ({@link GreenletDemo}: an HTTP server whose
+ * handler sleeps 0.2 s, and three greenlets fetching from it at once).
  */
 public final class Demo {
   private Demo() {}
@@ -25,6 +27,7 @@ public final class Demo {
     System.out.printf("gevent4j loop demo (libev %s, libuv %s)%n", Native.libevVersion(), Native.libuvVersion());
     for (Backend backend : Backend.values()) {
       demo(backend);
+      GreenletDemo.run(backend);
     }
   }
 
