@@ -67,49 +67,146 @@ static void signal_release(int signum) {
 
 /* ---- loops ------------------------------------------------------------------------- */
 
+/* The lowest free descriptor now: where the search for a backend's own ones starts. */
+static int lowest_free_fd(void) {
+  int fd = open("/", O_PATH | O_CLOEXEC);
+  if (fd < 0) return 0;
+  close(fd);
+  return fd;
+}
+
+/* The wake-up fired: another thread closed a descriptor under one of our watchers. */
+static void on_wake(g4j_watcher *w, int revents) { g4j__fd_take_requests(w->loop); }
+
 int g4j_loop_new(int backend, g4j_loop **out) {
   const g4j_backend_ops *ops = g4j_backend(backend);
   if (!ops) return -EINVAL;
   g4j_loop *loop = calloc(1, sizeof *loop);
   if (!loop) return -ENOMEM;
   loop->ops = ops;
+  loop->thread = pthread_self();
   loop->events_capacity = G4J_INITIAL_EVENTS;
   loop->events = malloc(sizeof(int32_t) * 2 * G4J_INITIAL_EVENTS);
   if (!loop->events) {
     free(loop);
     return -ENOMEM;
   }
+  pthread_mutex_init(&loop->requests_lock, NULL);
+  loop->fd_floor = lowest_free_fd();
   int rc = ops->loop_init(loop);
+  if (rc < 0) goto fail;
+  /* The core's own async watcher: not in the list, never counted, never referenced. libev
+   * opens its wake-up descriptor here, at creation, where running out of descriptors is a
+   * clean error rather than an abort later. */
+  rc = g4j_watcher_new(loop, G4J_ASYNC, -1, &loop->wake);
   if (rc < 0) {
-    free(loop->events);
-    free(loop);
-    return rc;
+    ops->loop_destroy(loop);
+    goto fail;
   }
+  loop->watchers = NULL;
+  loop->wake->unlisted = 1;
+  loop->wake->internal_cb = on_wake;
+  loop->wake->referenced = 0;
+  rc = g4j_watcher_start(loop->wake);
+  if (rc < 0) {
+    g4j_watcher_free(loop->wake);
+    ops->loop_destroy(loop);
+    goto fail;
+  }
+  loop->own_fd_count = ops->own_fds(loop, loop->own_fds, (int) (sizeof loop->own_fds / sizeof loop->own_fds[0]));
+  for (int i = 0; i < loop->own_fd_count; i++) g4j__fd_reserve(loop->own_fds[i], 1);
   *out = loop;
   return 0;
+fail:
+  pthread_mutex_destroy(&loop->requests_lock);
+  free(loop->events);
+  free(loop);
+  return rc;
 }
 
 void g4j_loop_destroy(g4j_loop *loop) {
+  for (int i = 0; i < loop->own_fd_count; i++) g4j__fd_reserve(loop->own_fds[i], 0);
   while (loop->watchers) {
     g4j_watcher *w = loop->watchers;
     /* an internal watcher goes with its owner */
     g4j_watcher_free(w->internal_owner ? w->internal_owner : w);
   }
+  /* No other thread can ask anything of this loop now (it watches nothing): the closes
+   * asked before are released, and the wake-up can go. */
+  g4j__fd_take_requests(loop);
+  g4j_watcher_free(loop->wake);
   loop->ops->loop_destroy(loop);
+  pthread_mutex_destroy(&loop->requests_lock);
+  free(loop->spill);
   free(loop->events);
   free(loop);
+}
+
+/* Before a poll: the io watchers started since the last one are checked against their
+ * descriptors, so that one closed behind gevent4j's back (or closed and reused) fails
+ * with G4J_EV_ERROR instead of reaching the backend's epoll_ctl. */
+static void check_dirty(g4j_loop *loop) {
+  g4j_watcher *w;
+  while ((w = loop->dirty) != NULL) {
+    loop->dirty = w->u.io.dirty_next;
+    if (loop->dirty) loop->dirty->u.io.dirty_prev = NULL;
+    w->u.io.dirty = 0;
+    w->u.io.dirty_next = w->u.io.dirty_prev = NULL;
+    g4j__fd_kill_stale(loop, w->u.io.fd);
+  }
+}
+
+static void dirty_add(g4j_watcher *w) {
+  g4j_loop *loop = w->loop;
+  if (w->u.io.dirty) return;
+  w->u.io.dirty = 1;
+  w->u.io.dirty_prev = NULL;
+  w->u.io.dirty_next = loop->dirty;
+  if (loop->dirty) loop->dirty->u.io.dirty_prev = w;
+  loop->dirty = w;
+}
+
+static void dirty_remove(g4j_watcher *w) {
+  if (!w->u.io.dirty) return;
+  if (w->u.io.dirty_prev) w->u.io.dirty_prev->u.io.dirty_next = w->u.io.dirty_next;
+  else w->loop->dirty = w->u.io.dirty_next;
+  if (w->u.io.dirty_next) w->u.io.dirty_next->u.io.dirty_prev = w->u.io.dirty_prev;
+  w->u.io.dirty = 0;
+  w->u.io.dirty_next = w->u.io.dirty_prev = NULL;
 }
 
 int g4j_loop_run(g4j_loop *loop, int mode) {
   if (mode != G4J_RUN_DEFAULT && mode != G4J_RUN_NOWAIT && mode != G4J_RUN_ONCE) return -EINVAL;
   if (loop->running) return -EBUSY;
-  loop->events_count = 0;
-  loop->events_overflow = 0;
-  loop->running = 1;
+  if (loop->broken) return -loop->broken;
+  /* What the last run returned has been read; what was emitted since (watchers failed by a
+   * close) stays, and makes this run's poll non-blocking: it is already news. */
+  if (loop->events_returned) {
+    int carried = loop->events_count - loop->events_returned;
+    memmove(loop->events, loop->events + 2 * loop->events_returned, sizeof(int32_t) * 2 * (size_t) carried);
+    loop->events_count = carried;
+    loop->events_returned = 0;
+  }
+  loop->running = 1; /* from here the batch may grow: Java reads it only after this run */
+  for (int i = 0; i < loop->spill_count; i++) {
+    g4j_watcher spilled = {.loop = loop, .id = loop->spill[2 * i]};
+    g4j__emit(&spilled, loop->spill[2 * i + 1]);
+  }
+  loop->spill_count = 0;
+  g4j__fd_take_requests(loop);
+  check_dirty(loop);
+  if (loop->events_count > 0) mode = G4J_RUN_NOWAIT;
   int rc = loop->ops->run(loop, mode);
   loop->running = 0;
-  if (rc < 0) return rc;
-  if (loop->events_overflow) return -ENOMEM;
+  if (rc < 0) {
+    loop->broken = -rc;
+    return rc;
+  }
+  loop->events_returned = loop->events_count;
+  if (loop->events_overflow) {
+    loop->events_overflow = 0;
+    return -ENOMEM;
+  }
   return loop->events_count;
 }
 
@@ -131,6 +228,23 @@ void g4j__emit(g4j_watcher *w, int revents) {
     return;
   }
   g4j_loop *loop = w->loop;
+  if (!loop->running && loop->events_count == loop->events_capacity) {
+    /* Between runs Java may be reading the batch: it must not move. */
+    if (loop->spill_count == loop->spill_capacity) {
+      int capacity = loop->spill_capacity ? loop->spill_capacity * 2 : 16;
+      int32_t *grown = realloc(loop->spill, sizeof(int32_t) * 2 * capacity);
+      if (!grown) {
+        loop->events_overflow = 1;
+        return;
+      }
+      loop->spill = grown;
+      loop->spill_capacity = capacity;
+    }
+    loop->spill[2 * loop->spill_count] = w->id;
+    loop->spill[2 * loop->spill_count + 1] = revents;
+    loop->spill_count++;
+    return;
+  }
   if (loop->events_count == loop->events_capacity) {
     int capacity = loop->events_capacity * 2;
     int32_t *grown = realloc(loop->events, sizeof(int32_t) * 2 * capacity);
@@ -164,6 +278,23 @@ void g4j__mark_stopped(g4j_watcher *w) {
   if (counted(w)) {
     w->loop->active_watchers--;
     if (w->referenced) w->loop->referenced_watchers--;
+  }
+  if (w->kind == G4J_IO) {
+    g4j__fd_detach(w);
+    dirty_remove(w);
+  }
+}
+
+void g4j__kill_io(g4j_watcher *list) {
+  g4j_watcher *next;
+  for (g4j_watcher *w = list; w; w = next) {
+    next = w->u.io.fd_next;
+    w->u.io.fd_next = NULL;
+    if (w->active) {
+      w->loop->ops->stop(w);
+      g4j__mark_stopped(w);
+    }
+    g4j__emit(w, G4J_EV_ERROR | G4J_EV_READ | G4J_EV_WRITE); /* an internal_cb may free w */
   }
 }
 
@@ -228,13 +359,22 @@ static void child_stop(g4j_watcher *w) {
   /* The io watcher goes first: its fd must not be closed while it is polled. */
   g4j_watcher_free(w->u.child.pidfd_io);
   w->u.child.pidfd_io = NULL;
-  close(w->u.child.pidfd);
+  if (w->u.child.pidfd >= 0) close(w->u.child.pidfd);
   w->u.child.pidfd = -1;
 }
 
 /* The pidfd became readable: the child exited. Reap exactly that pid. */
 static void child_ready(g4j_watcher *io, int revents) {
   g4j_watcher *w = io->internal_owner;
+  if (revents & G4J_EV_ERROR) {
+    /* The pidfd was closed under us (through g4j_fd_close, which closes it, or behind our
+     * back): the exit can no longer be seen. */
+    w->u.child.pidfd = -1;
+    w->u.child.status = -1;
+    g4j_watcher_stop(w);
+    g4j__emit(w, G4J_EV_CHILD | G4J_EV_ERROR);
+    return;
+  }
   int status = 0;
   pid_t r;
   do {
@@ -257,9 +397,17 @@ int g4j_watcher_start(g4j_watcher *w) {
   switch (w->kind) {
     case G4J_IO:
       if (w->u.io.fd < 0) return -EBADF;
-      if (fcntl(w->u.io.fd, F_GETFD) < 0) return -errno;
       if (w->u.io.events == 0) return -EINVAL;
-      break;
+      rc = g4j__fd_attach(w);
+      if (rc < 0) return rc;
+      rc = w->loop->ops->start(w);
+      if (rc < 0) {
+        g4j__fd_detach(w);
+        return rc;
+      }
+      mark_active(w);
+      dirty_add(w);
+      return 0;
     case G4J_SIGNAL:
       if (w->u.signal.signum <= 0) return -EINVAL;
       rc = signal_claim(w->loop, w->u.signal.signum);
@@ -305,9 +453,11 @@ void g4j_watcher_free(g4j_watcher *w) {
   g4j_watcher_stop(w);
   if (w->kind != G4J_CHILD) loop->ops->watcher_destroy(w);
   if (w->kind == G4J_STAT) free(w->u.stat.path);
-  if (w->prev) w->prev->next = w->next;
-  else loop->watchers = w->next;
-  if (w->next) w->next->prev = w->prev;
+  if (!w->unlisted) {
+    if (w->prev) w->prev->next = w->next;
+    else loop->watchers = w->next;
+    if (w->next) w->next->prev = w->prev;
+  }
   free(w);
 }
 

@@ -18,6 +18,7 @@
 #ifndef G4J_LOOP_H
 #define G4J_LOOP_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 /* Watcher kinds. */
@@ -58,7 +59,16 @@ struct g4j_watcher {
   int active;
   int referenced;             /* 0: does not keep the loop alive */
   union {
-    struct { int fd; int events; g4j_watcher *poll_next; } io;
+    struct {
+      int fd;
+      int events;
+      g4j_watcher *poll_next;                 /* the libuv backend's list of a poll entry */
+      g4j_watcher *fd_next, *fd_prev;         /* the process-wide list of the fd (g4j_fd.c) */
+      int attached;                           /* in that list: started, not yet stopped */
+      g4j_watcher *dirty_next, *dirty_prev;   /* started since the last poll: checked before it */
+      int dirty;
+      unsigned long long dev, ino;            /* the file the fd was when the watcher started */
+    } io;
     struct { double after, repeat; } timer;
     struct { int signum; } signal;
     struct { int pid; int pidfd; int status; g4j_watcher *pidfd_io; } child;
@@ -69,6 +79,7 @@ struct g4j_watcher {
   void (*internal_cb)(g4j_watcher *w, int revents);
   g4j_watcher *internal_owner;
   void *backend;              /* the backend's handle */
+  int unlisted;               /* the core's own watcher, not in the loop's list (the wake-up) */
 };
 
 typedef struct g4j_backend_ops {
@@ -89,6 +100,10 @@ typedef struct g4j_backend_ops {
   void (*watcher_destroy)(g4j_watcher *w);           /* only called when inactive */
   void (*set_ref)(g4j_watcher *w, int referenced);   /* the core has updated w->referenced */
   int (*async_send)(g4j_watcher *w);                 /* any thread */
+  /* The descriptors the backend opened for this loop (its epoll set, its wake-up): at most
+   * max of them into fds; returns how many. Called once, after the core's wake-up watcher
+   * started. */
+  int (*own_fds)(g4j_loop *loop, int *fds, int max);
   const char *(*version)(void);                      /* runtime library version */
   const char *(*build_version)(void);                /* version compiled against */
 } g4j_backend_ops;
@@ -106,7 +121,19 @@ struct g4j_loop {
   int events_count;           /* pairs */
   int events_capacity;        /* pairs */
   int events_overflow;        /* a batch that could not grow: reported as -ENOMEM by run */
+  int events_returned;        /* pairs the last run returned; events after them came in between */
+  int32_t *spill;             /* pairs emitted between runs that did not fit: the batch Java reads */
+  int spill_count, spill_capacity; /* must not move then, so they wait here for the next run */
   int running;
+  pthread_t thread;           /* the loop's thread: only it touches the loop (and its greenlets, on it) */
+  int fd_floor;               /* the lowest free descriptor before the backend opened its own */
+  int own_fds[8];             /* the backend's own descriptors, reserved while the loop lives */
+  int own_fd_count;
+  g4j_watcher *wake;          /* internal async: other threads' requests (g4j_fd.c) */
+  g4j_watcher *dirty;         /* io watchers started since the last poll */
+  pthread_mutex_t requests_lock;
+  struct g4j_fd_request *requests; /* fds other threads closed under this loop's watchers */
+  int broken;                 /* errno of a system error that left the backend unusable, or 0 */
 };
 
 /* The core, for the JNI glue and the C test driver. */
@@ -130,6 +157,30 @@ int g4j_signal_set(g4j_watcher *w, int signum);
 int g4j_child_set(g4j_watcher *w, int pid);
 int g4j_stat_set(g4j_watcher *w, const char *path, double interval);
 int g4j_async_send(g4j_watcher *w);
+
+/* ---- descriptors (g4j_fd.c) ------------------------------------------------------------
+ * The core owns the life of every descriptor it watches. g4j_fd_close() is how gevent4j
+ * closes one: it stops that fd's io watchers first, on every loop, so that no backend ever
+ * hands a dead fd to epoll_ctl (libev asserts, libuv aborts). Watchers of the calling
+ * thread's loops are stopped at once; other loops are asked through their wake-up watcher,
+ * and the last of them closes the fd. Either way each stopped watcher fires once with
+ * G4J_EV_ERROR | READ | WRITE, as libev's fd_kill does. A loop's own descriptors cannot
+ * be closed (-EBUSY) or watched (-EBUSY).
+ *
+ * Returns 0 (also when the close(2) itself is left to another loop), or -errno. */
+int g4j_fd_close(int fd);
+
+/* For the core. */
+int g4j__fd_attach(g4j_watcher *w);               /* an io watcher starts: 0 or -errno */
+void g4j__fd_detach(g4j_watcher *w);              /* it stopped */
+void g4j__fd_reserve(int fd, int reserved);      /* a loop's own descriptor (counted) */
+void g4j__fd_take_requests(g4j_loop *loop);      /* on the loop's thread: requests of other threads */
+/* On the loop's thread: its watchers of fd fail when fd is closed or names another file
+ * than when they started (closed behind gevent4j's back). Returns whether any did. */
+int g4j__fd_kill_stale(g4j_loop *loop, int fd);
+/* Stops a list of io watchers (linked through u.io.fd_next, already detached) and fires
+ * each once with G4J_EV_ERROR | G4J_EV_READ | G4J_EV_WRITE. */
+void g4j__kill_io(g4j_watcher *list);
 
 /* For backends: append a fired watcher to the batch (or hand it to its internal_cb). */
 void g4j__emit(g4j_watcher *w, int revents);

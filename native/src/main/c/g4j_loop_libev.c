@@ -4,12 +4,24 @@
  * libev keeps one reference count per loop, not per watcher, so an unreferenced watcher
  * is ev_unref'd after it starts and ev_ref'd before it stops, including when libev stops
  * it by itself (a one-shot timer that fired, an io watcher on a bad fd).
+ *
+ * libev calls abort() on a failed system call unless a syserr callback is installed, and
+ * where it retries (creating its wake-up pipe) it retries for as long as the callback
+ * returns. Ours records errno and, where the core guards the call (starting an async or
+ * signal watcher, a run), jumps back out of libev: the call fails with -errno, and a run
+ * that failed leaves the loop broken (the core refuses further runs) rather than half-done.
  */
 #include "g4j_loop.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <ev.h>
 
 typedef union {
@@ -28,12 +40,103 @@ typedef union {
 #define LOOP(l) ((struct ev_loop *) (l)->backend)
 #define HANDLE(w) ((libev_handle *) (w)->backend)
 
+/* ---- system errors ---------------------------------------------------------------- */
+
+static __thread jmp_buf *syserr_escape;
+static __thread int syserr_errno;
+static pthread_once_t syserr_once = PTHREAD_ONCE_INIT;
+
+static void on_syserr(const char *msg) {
+  syserr_errno = errno ? errno : EIO;
+  if (syserr_escape) longjmp(*syserr_escape, 1);
+}
+
+static void install_syserr(void) { ev_set_syserr_cb(on_syserr); }
+
 static int libev_loop_init(g4j_loop *loop) {
+  pthread_once(&syserr_once, install_syserr);
+  errno = 0;
   /* EVFLAG_NOENV: LIBEV_FLAGS in the environment must not change what Java asked for. */
   struct ev_loop *ev = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);
-  if (!ev) return -ENOMEM;
+  if (!ev) return errno ? -errno : -ENOMEM; /* epoll_create failed: EMFILE, ENFILE, ENOMEM */
   loop->backend = ev;
   return 0;
+}
+
+/* ---- the loop's own descriptors -------------------------------------------------------
+ * libev does not say which descriptors a loop opened (its epoll set, the eventfd behind its
+ * async watchers), yet closing or watching one of them must be refused: libev would assert
+ * at its next epoll_ctl. They are found in the kernel's view of the loop's epoll set: a
+ * probe pipe is registered, and the epoll descriptor whose /proc/self/fdinfo lists that
+ * pipe (by number and inode) is the loop's; the others it lists are libev's own. The search
+ * starts at the lowest descriptor that was free before the loop was made. Without /proc
+ * nothing is found, and nothing is reserved. */
+
+static int is_epoll(int fd) {
+  char path[64], target[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(path, target, sizeof target - 1);
+  if (n <= 0) return 0;
+  target[n] = 0;
+  return strcmp(target, "anon_inode:[eventpoll]") == 0;
+}
+
+/* The descriptors registered in epoll fd epfd (tfd lines of its fdinfo); whether probe
+ * (with inode ino) is among them. */
+static int registered(int epfd, int probe, unsigned long long ino, int *fds, int max, int *n) {
+  char path[64], buf[4096];
+  snprintf(path, sizeof path, "/proc/self/fdinfo/%d", epfd);
+  int f = open(path, O_RDONLY | O_CLOEXEC);
+  if (f < 0) return 0;
+  ssize_t len = read(f, buf, sizeof buf - 1);
+  close(f);
+  if (len <= 0) return 0;
+  buf[len] = 0;
+  int found = 0;
+  *n = 0;
+  for (char *line = strstr(buf, "tfd:"); line; line = strstr(line + 4, "tfd:")) {
+    int tfd;
+    unsigned long long tino = 0;
+    if (sscanf(line, "tfd: %d", &tfd) != 1) continue;
+    char *ino_field = strstr(line, "ino:");
+    char *end = strchr(line, '\n');
+    if (ino_field && (!end || ino_field < end)) sscanf(ino_field, "ino:%llx", &tino);
+    if (tfd == probe && tino == ino) found = 1;
+    else if (*n < max) fds[(*n)++] = tfd;
+  }
+  return found;
+}
+
+static void on_probe(struct ev_loop *ev, ev_io *h, int revents) {}
+
+static int libev_own_fds(g4j_loop *loop, int *fds, int max) {
+  struct ev_loop *ev = LOOP(loop);
+  int p[2];
+  struct stat st;
+  if (pipe2(p, O_CLOEXEC) != 0) return 0;
+  if (fstat(p[0], &st) != 0) {
+    close(p[0]);
+    close(p[1]);
+    return 0;
+  }
+  ev_io probe;
+  ev_io_init(&probe, on_probe, p[0], EV_READ);
+  ev_io_start(ev, &probe);
+  ev_run(ev, EVRUN_NOWAIT); /* registers the probe (and the wake-up) with epoll */
+  int count = 0;
+  int last = (p[1] > p[0] ? p[1] : p[0]) + 64;
+  for (int fd = loop->fd_floor; fd <= last && count == 0 && max > 1; fd++) {
+    if (fd == p[0] || fd == p[1] || !is_epoll(fd)) continue;
+    int others = 0;
+    if (registered(fd, p[0], (unsigned long long) st.st_ino, fds + 1, max - 1, &others)) {
+      fds[0] = fd;
+      count = 1 + others;
+    }
+  }
+  ev_io_stop(ev, &probe);
+  close(p[0]);
+  close(p[1]);
+  return count;
 }
 
 static void libev_loop_destroy(g4j_loop *loop) { ev_loop_destroy(LOOP(loop)); }
@@ -53,9 +156,40 @@ static const char *libev_method(g4j_loop *loop) {
   }
 }
 
+/* setjmp's frame: nothing in it changes between the setjmp and a longjmp. */
+static int run_guarded(struct ev_loop *ev, int flags) {
+  jmp_buf escape;
+  if (setjmp(escape)) {
+    syserr_escape = NULL;
+    return -syserr_errno; /* epoll_wait or epoll_create failed: the loop is unusable */
+  }
+  syserr_escape = &escape;
+  ev_run(ev, flags);
+  syserr_escape = NULL;
+  return 0;
+}
+
 static int libev_run(g4j_loop *loop, int mode) {
-  int flags = mode == G4J_RUN_NOWAIT ? EVRUN_NOWAIT : mode == G4J_RUN_ONCE ? EVRUN_ONCE : 0;
-  ev_run(LOOP(loop), flags);
+  return run_guarded(LOOP(loop), mode == G4J_RUN_NOWAIT ? EVRUN_NOWAIT : mode == G4J_RUN_ONCE ? EVRUN_ONCE : 0);
+}
+
+/* ev_async_start and ev_signal_start open the loop's wake-up pipe on first use, and libev
+ * retries that for as long as the syserr callback returns: out of descriptors, it would
+ * never return. */
+static int start_guarded(struct ev_loop *ev, g4j_watcher *w) {
+  jmp_buf escape;
+  if (setjmp(escape)) {
+    syserr_escape = NULL;
+    return -syserr_errno;
+  }
+  syserr_escape = &escape;
+  if (w->kind == G4J_ASYNC) {
+    ev_async_start(ev, &HANDLE(w)->async);
+  } else {
+    ev_signal_set(&HANDLE(w)->signal, w->u.signal.signum);
+    ev_signal_start(ev, &HANDLE(w)->signal);
+  }
+  syserr_escape = NULL;
   return 0;
 }
 
@@ -127,10 +261,11 @@ static int libev_start(g4j_watcher *w) {
       ev_timer_start(ev, &h->timer);
       break;
     case G4J_SIGNAL:
-      ev_signal_set(&h->signal, w->u.signal.signum);
-      ev_signal_start(ev, &h->signal);
+    case G4J_ASYNC: {
+      int rc = start_guarded(ev, w);
+      if (rc < 0) return rc;
       break;
-    case G4J_ASYNC: ev_async_start(ev, &h->async); break;
+    }
     case G4J_IDLE: ev_idle_start(ev, &h->idle); break;
     case G4J_PREPARE: ev_prepare_start(ev, &h->prepare); break;
     case G4J_CHECK: ev_check_start(ev, &h->check); break;
@@ -205,6 +340,7 @@ const g4j_backend_ops g4j__libev_ops = {
   .watcher_destroy = libev_watcher_destroy,
   .set_ref = libev_set_ref,
   .async_send = libev_async_send,
+  .own_fds = libev_own_fds,
   .version = libev_version,
   .build_version = libev_build_version,
 };

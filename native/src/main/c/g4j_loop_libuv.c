@@ -11,7 +11,12 @@
  *  - uv_poll_init's O_NONBLOCK is undone, and a POLLERR is readiness (handle re-armed), as
  *    with libev;
  *  - timer values are rounded up to whole milliseconds and saturate;
- *  - libuv has no fork watcher: ENOTSUP.
+ *  - libuv has no fork watcher: ENOTSUP;
+ *  - libuv aborts when a system call it cannot do without fails: at its first loop (a
+ *    process-wide pipe), in its poll (epoll_ctl on a dead fd, epoll_wait on a closed epoll
+ *    set) and in uv_async_send (a closed eventfd). The core keeps dead fds away from the
+ *    poll; here the first loop is made only when descriptors are left, and the loop's own
+ *    descriptors, and the process-wide pipe, are reported so that nobody closes them.
  */
 #include "g4j_loop.h"
 
@@ -22,6 +27,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
 
 typedef struct io_entry {
@@ -55,10 +64,73 @@ static uint64_t millis(double seconds) {
   return (uint64_t) ms;
 }
 
+/* ---- process-wide set-up ----------------------------------------------------------------
+ * The first uv_loop_init of a process opens libuv's signal lock pipe and abort()s when it
+ * cannot. It runs here once, on a throwaway loop, after checking that descriptors are left
+ * (a check, not a guarantee: another thread may take the last ones in between). The pipe is
+ * then found and reserved: closing it would make libuv abort at its next signal watcher. It
+ * is the pair of pipe ends made meanwhile whose read end holds one byte (libuv's token). */
+
+static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
+static int global_ready;
+
+static int pipe_inode(int fd, char *out, size_t size) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(path, out, size - 1);
+  if (n <= 0) return 0;
+  out[n] = 0;
+  return strncmp(out, "pipe:[", 6) == 0;
+}
+
+static void reserve_signal_lock_pipe(int floor) {
+  char a[64], b[64];
+  for (int r = floor; r < floor + 64; r++) {
+    int queued = 0;
+    if (!pipe_inode(r, a, sizeof a) || ioctl(r, FIONREAD, &queued) != 0 || queued != 1) continue;
+    for (int w = floor; w < floor + 64; w++) {
+      if (w != r && pipe_inode(w, b, sizeof b) && strcmp(a, b) == 0) {
+        g4j__fd_reserve(r, 1);
+        g4j__fd_reserve(w, 1);
+        return;
+      }
+    }
+  }
+}
+
+static int global_init(void) {
+  pthread_mutex_lock(&global_lock);
+  int rc = 0;
+  if (!global_ready) {
+    enum { NEEDED = 6 }; /* the lock pipe, and the first loop's epoll, eventfd and signal pipe */
+    int probe[NEEDED], made = 0, floor = -1;
+    for (; made < NEEDED; made++) {
+      probe[made] = eventfd(0, EFD_CLOEXEC);
+      if (probe[made] < 0) {
+        rc = -errno;
+        break;
+      }
+      if (floor < 0 || probe[made] < floor) floor = probe[made];
+    }
+    while (made > 0) close(probe[--made]);
+    uv_loop_t first;
+    if (rc == 0) rc = uv_loop_init(&first);
+    if (rc == 0) {
+      uv_loop_close(&first);
+      reserve_signal_lock_pipe(floor);
+      global_ready = 1;
+    }
+  }
+  pthread_mutex_unlock(&global_lock);
+  return rc;
+}
+
 static int libuv_loop_init(g4j_loop *loop) {
+  int rc = global_init();
+  if (rc < 0) return rc;
   libuv_loop *l = calloc(1, sizeof *l);
   if (!l) return -ENOMEM;
-  int rc = uv_loop_init(&l->uv);
+  rc = uv_loop_init(&l->uv);
   if (rc < 0) {
     free(l);
     return rc; /* libuv error codes are -errno on unix */
@@ -338,6 +410,21 @@ static void libuv_set_ref(g4j_watcher *w, int referenced) {
 
 static int libuv_async_send(g4j_watcher *w) { return uv_async_send(w->backend); }
 
+/* The epoll set, the eventfd behind async handles (made by the core's wake-up) and the
+ * signal pipe of the loop's internal child watcher. */
+static int libuv_own_fds(g4j_loop *loop, int *fds, int max) {
+  uv_loop_t *uv = UV(loop);
+  int candidates[] = {uv_backend_fd(uv), uv->async_io_watcher.fd, uv->async_wfd, uv->signal_pipefd[0],
+                      uv->signal_pipefd[1]};
+  int n = 0;
+  for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+    int fd = candidates[i], seen = fd < 0;
+    for (int j = 0; j < n && !seen; j++) seen = fds[j] == fd;
+    if (!seen && n < max) fds[n++] = fd;
+  }
+  return n;
+}
+
 static const char *libuv_version(void) { return uv_version_string(); }
 
 #define STR2(x) #x
@@ -362,6 +449,7 @@ const g4j_backend_ops g4j__libuv_ops = {
   .watcher_destroy = libuv_watcher_destroy,
   .set_ref = libuv_set_ref,
   .async_send = libuv_async_send,
+  .own_fds = libuv_own_fds,
   .version = libuv_version,
   .build_version = libuv_build_version,
 };

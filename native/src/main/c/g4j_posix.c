@@ -22,6 +22,7 @@
  * so ADDR_HEADER + sizeof sun_path bytes hold any of them.
  */
 #include "g4j_jni.h"
+#include "g4j_loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -209,13 +210,8 @@ static jint g4j_posix_pipe2(JNIEnv *env, jclass cls, jint flags, jintArray out) 
   return 0;
 }
 
-/* Never retried: on Linux the descriptor is gone even when close() reports EINTR (and
- * another thread may already own its number). EINTR and EINPROGRESS count as success. */
-static jint g4j_posix_close(JNIEnv *env, jclass cls, jint fd) {
-  if (close(fd) == 0) return 0;
-  int e = errno;
-  return e == EINTR || e == EINPROGRESS ? 0 : -e;
-}
+/* Through the core, which stops the fd's io watchers on every loop first (g4j_fd.c). */
+static jint g4j_posix_close(JNIEnv *env, jclass cls, jint fd) { return g4j_fd_close(fd); }
 
 static jint g4j_posix_bind(JNIEnv *env, jclass cls, jint fd, jbyteArray addr) {
   struct sockaddr_storage ss;
