@@ -123,7 +123,7 @@ public class DatagramServer extends BaseServer<DatagramServer> {
     Objects.requireNonNull(to, "to");
     if (state() == State.NEW) throw new IllegalStateException(this + " is not started");
     Socket s = socket;
-    if (s == null) throw new ClosedChannelException();
+    if (s == null) throw io.gevent4j.loop.Errors.closed(this + " is stopped: its socket is closed");
     s.sendTo(data, to);
   }
 

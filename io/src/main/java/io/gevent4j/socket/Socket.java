@@ -2,6 +2,7 @@ package io.gevent4j.socket;
 
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.RawGreenlet;
+import io.gevent4j.loop.Errors;
 import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.Posix;
 import io.gevent4j.loop.Watcher;
@@ -81,7 +82,7 @@ public class Socket implements ByteChannel, AutoCloseable {
    */
   Socket(Socket other) throws ClosedChannelException {
     synchronized (other) {
-      if (other.fd < 0) throw new ClosedChannelException();
+      if (other.fd < 0) throw other.closedException();
       this.fd = other.fd;
       this.family = other.family;
       this.type = other.type;
@@ -195,8 +196,20 @@ public class Socket implements ByteChannel, AutoCloseable {
 
   private int checkOpen() throws ClosedChannelException {
     int f = fd;
-    if (f < 0) throw new ClosedChannelException();
+    if (f < 0) throw closedException();
     return f;
+  }
+
+  /** What a use of a closed socket throws: a ClosedChannelException that says so. */
+  ClosedChannelException closedException() {
+    return Errors.closed(kind() + " socket is closed");
+  }
+
+  private String kind() {
+    String t = type == Posix.SOCK_DGRAM ? "UDP" : "TCP";
+    if (family == Posix.AF_UNIX) t = type == Posix.SOCK_DGRAM ? "Unix datagram" : "Unix stream";
+    else if (family == Posix.AF_INET6) t += "/IPv6";
+    return "this " + t;
   }
 
   /**
@@ -235,6 +248,10 @@ public class Socket implements ByteChannel, AutoCloseable {
       // its own watchers stay armed between waits: no epoll_ctl per wait
       int fired = temporary ? current.wait(w, left) : current.waitArmed(w, left);
       if (fired == 0) throw new SocketTimeoutException("timed out");
+      if ((fired & Watcher.ERROR) != 0 && fd >= 0) {
+        // its descriptor was closed through Posix.close, not through this socket
+        throw Errors.closed("Socket(fd " + f + "): EBADF: its descriptor was closed while waiting (Posix.close, not Socket.close)");
+      }
     } catch (IllegalStateException busy) {
       if (busy.getMessage() != null && busy.getMessage().contains("already waited on")) {
         throw new IllegalStateException("another greenlet is already " + (events == Watcher.READ ? "reading from" : "writing to")
@@ -601,9 +618,11 @@ public class Socket implements ByteChannel, AutoCloseable {
   // ---- closing ------------------------------------------------------------------------------
 
   /**
-   * Closes the socket (idempotent; any thread): wakes greenlets waiting on it with a
-   * {@link ClosedChannelException}, stops its watchers, then closes the descriptor — on the
-   * hub that owns the watchers, soon, when called from elsewhere.
+   * Closes the socket (idempotent; any thread): greenlets waiting on it on its hub wake with
+   * a {@link ClosedChannelException} and its watchers are freed (on that hub, soon, when
+   * called from elsewhere), and its descriptor is closed through {@link Posix#close}, which
+   * first stops the watchers every other hub and thread has on it, so that their waiters
+   * wake with the same exception and no loop ever polls the dead descriptor.
    */
   @Override
   public void close() {
@@ -621,21 +640,25 @@ public class Socket implements ByteChannel, AutoCloseable {
       readWatcher = null;
       writeWatcher = null;
     }
-    Runnable finish = () -> {
-      for (IoWatcher watcher : new IoWatcher[] {r, w}) {
-        if (watcher == null || watcher.isClosed()) continue;
-        owner.cancelWait(watcher, new ClosedChannelException());
-        watcher.close();
+    if (owner != null && !owner.isClosed() && (r != null || w != null)) {
+      Runnable release = () -> {
+        for (IoWatcher watcher : new IoWatcher[] {r, w}) {
+          if (watcher == null || watcher.isClosed()) continue;
+          owner.cancelWait(watcher, closedException());
+          watcher.close();
+        }
+      };
+      if (onHub(owner)) {
+        release.run();
+      } else {
+        try {
+          owner.callSoon(release);
+        } catch (IllegalStateException closedMeanwhile) {
+          // the hub closed: its loop freed the watchers
+        }
       }
-      closeQuietly(f);
-    };
-    if (owner == null || owner.isClosed() || (r == null && w == null)) {
-      closeQuietly(f);
-    } else if (onHub(owner)) {
-      finish.run();
-    } else {
-      owner.callSoon(finish);
     }
+    closeQuietly(f);
   }
 
   private static boolean onHub(Hub hub) {

@@ -1,6 +1,7 @@
 package io.gevent4j.socket;
 
 import io.gevent4j.hub.Hub;
+import io.gevent4j.loop.Errors;
 import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.Watcher;
 import java.io.IOException;
@@ -19,22 +20,41 @@ public final class Sockets {
    *
    * @param timeout seconds; infinite for no timeout
    * @throws SocketTimeoutException when the timeout passes first
-   * @throws IllegalArgumentException for a closed descriptor, or a negative or NaN timeout
+   * @throws java.nio.channels.ClosedChannelException when {@code fd} is closed while waiting
+   *     ({@link io.gevent4j.loop.Posix#close} from any thread), or was found closed behind
+   *     gevent4j's back
+   * @throws IllegalArgumentException for a closed, negative or foreign descriptor (a loop's
+   *     own), or a negative or NaN timeout
    */
   public static void waitRead(int fd, double timeout) throws IOException {
-    waitFor(fd, Watcher.READ, timeout);
+    waitFor(fd, Watcher.READ, timeout, "waitRead");
   }
 
   /** Waits until {@code fd} is writable; see {@link #waitRead}. */
   public static void waitWrite(int fd, double timeout) throws IOException {
-    waitFor(fd, Watcher.WRITE, timeout);
+    waitFor(fd, Watcher.WRITE, timeout, "waitWrite");
   }
 
-  private static void waitFor(int fd, int events, double timeout) throws IOException {
+  private static void waitFor(int fd, int events, double timeout, String call) throws IOException {
     Socket.checkTimeout(timeout);
     Hub hub = Hub.current();
-    try (IoWatcher w = hub.loop().io(fd, events)) {
-      if (hub.wait(w, timeout) == 0) throw new SocketTimeoutException("fd " + fd + " not ready within " + timeout + " s");
+    IoWatcher w;
+    try {
+      w = hub.loop().io(fd, events);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Sockets." + call + "(fd " + fd + "): " + e.getMessage(), e);
+    }
+    try (w) {
+      int fired;
+      try {
+        fired = hub.wait(w, timeout);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Sockets." + call + "(fd " + fd + "): " + e.getMessage(), e);
+      }
+      if (fired == 0) throw new SocketTimeoutException("Sockets." + call + "(fd " + fd + "): not ready within " + timeout + " s");
+      if ((fired & Watcher.ERROR) != 0) {
+        throw Errors.closed("Sockets." + call + "(fd " + fd + "): EBADF: the descriptor was closed while waiting");
+      }
     }
   }
 }

@@ -247,7 +247,7 @@ public final class SslSocket extends Socket {
     Objects.requireNonNull(plain, "plain");
     if (plain instanceof SslSocket) throw new IllegalArgumentException("the socket already speaks TLS");
     int fd = plain.fd();
-    if (fd < 0) throw new ClosedChannelException();
+    if (fd < 0) throw plain.closedException();
     if (Posix.getsockopt(fd, Posix.SOL_SOCKET, Posix.SO_TYPE) != Posix.SOCK_STREAM) {
       throw new IllegalArgumentException("TLS needs a stream socket: " + plain);
     }
@@ -824,7 +824,7 @@ public final class SslSocket extends Socket {
 
   private int checkOpen() throws ClosedChannelException {
     int fd = fd();
-    if (fd < 0) throw new ClosedChannelException();
+    if (fd < 0) throw closedException();
     return fd;
   }
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpHandler;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +45,12 @@ class HttpServerCurlTest {
         try (OutputStream in = process.getOutputStream()) {
           if (stdin != null) in.write(stdin);
         }
-        byte[] out = process.getInputStream().readAllBytes();
+        byte[] out;
+        // closed here: else the JDK's reaper closes it whenever the process is reaped, which
+        // may be after the test's descriptor count
+        try (InputStream stdout = process.getInputStream()) {
+          out = stdout.readAllBytes();
+        }
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
           process.destroyForcibly();
           throw new AssertionError("curl did not end: " + command);

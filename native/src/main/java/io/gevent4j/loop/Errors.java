@@ -42,6 +42,37 @@ public final class Errors {
     }
   }
 
+  /** Stands for "the call took no descriptor" (a caller's fd may well be -1). */
+  static final int NO_FD = Integer.MIN_VALUE;
+
+  /** {@code "read(fd 7)"}, or the call alone when it took no descriptor. */
+  static String callName(String call, int fd) {
+    return fd == NO_FD ? call : call + "(fd " + fd + ")";
+  }
+
+  /**
+   * A {@link ClosedChannelException} that says which descriptor and which call: the JDK's
+   * has no message.
+   */
+  private static final class ClosedDescriptorException extends ClosedChannelException {
+    private static final long serialVersionUID = 1L;
+    private final String message;
+
+    ClosedDescriptorException(String message) {
+      this.message = message;
+    }
+
+    @Override
+    public String getMessage() {
+      return message;
+    }
+  }
+
+  /** A ClosedChannelException with {@code message} (the JDK's type carries none). */
+  public static ClosedChannelException closed(String message) {
+    return new ClosedDescriptorException(message);
+  }
+
   /**
    * The exception for a failed call.
    *
@@ -49,15 +80,27 @@ public final class Errors {
    * @param call the system call's name
    */
   public static IOException newIoException(int result, String call) {
+    return newIoException(result, call, NO_FD);
+  }
+
+  /**
+   * The exception for a failed call on descriptor {@code fd}: its message names the call,
+   * the descriptor and the errno.
+   *
+   * @param result the negative result of a native ({@code -errno})
+   * @param call the system call's name
+   * @param fd the descriptor
+   */
+  public static IOException newIoException(int result, String call, int fd) {
     int errno = -result;
-    NativeIoException cause = new NativeIoException(errno, call);
+    NativeIoException cause = fd == NO_FD ? new NativeIoException(errno, call) : new NativeIoException(errno, call, fd);
     IOException mapped;
     if (errno == Constants.ECONNREFUSED) {
       mapped = new ConnectException(cause.getMessage());
     } else if (errno == Constants.ETIMEDOUT) {
       mapped = new SocketTimeoutException(cause.getMessage());
     } else if (errno == Constants.EBADF) {
-      mapped = new ClosedChannelException();
+      mapped = closed(cause.getMessage() + ": the descriptor is not open (closed already?)");
     } else if (errno == Constants.EHOSTUNREACH || errno == Constants.ENETUNREACH) {
       mapped = new NoRouteToHostException(cause.getMessage());
     } else if (errno == Constants.EADDRINUSE) {
@@ -73,13 +116,25 @@ public final class Errors {
 
   /** Returns {@code result} when it is not negative, else throws {@link #newIoException}. */
   public static int check(int result, String call) throws IOException {
-    if (result < 0) throw newIoException(result, call);
+    if (result < 0) throw newIoException(result, call, NO_FD);
     return result;
   }
 
   /** Returns {@code result} when it is not negative, else throws {@link #newIoException}. */
   public static long check(long result, String call) throws IOException {
-    if (result < 0) throw newIoException((int) result, call);
+    if (result < 0) throw newIoException((int) result, call, NO_FD);
+    return result;
+  }
+
+  /** Returns {@code result} when it is not negative, else throws {@link #newIoException} naming {@code fd}. */
+  public static int check(int result, String call, int fd) throws IOException {
+    if (result < 0) throw newIoException(result, call, fd);
+    return result;
+  }
+
+  /** Returns {@code result} when it is not negative, else throws {@link #newIoException} naming {@code fd}. */
+  public static long check(long result, String call, int fd) throws IOException {
+    if (result < 0) throw newIoException((int) result, call, fd);
     return result;
   }
 

@@ -28,9 +28,9 @@ public final class IoWatcher extends Watcher {
   public void set(int fd, int events) {
     loop.checkUsable();
     checkOpen();
-    if (fd < 0) throw new IllegalArgumentException("negative file descriptor: " + fd);
+    if (fd < 0) throw new IllegalArgumentException(describe() + ".set(fd " + fd + "): a file descriptor cannot be negative");
     if (events == 0 || (events & ~(READ | WRITE)) != 0) {
-      throw new IllegalArgumentException("io events must be READ, WRITE or both, not " + events);
+      throw new IllegalArgumentException(describe() + ".set: events must be READ, WRITE or both, not " + events);
     }
     int rc = NativeLoop.ioSet(pointer, fd, events);
     this.fd = fd;

@@ -3,8 +3,8 @@ package io.gevent4j.loop;
 import java.io.IOException;
 
 /**
- * A failed system call: carries the errno, its symbolic name and the call that failed,
- * e.g. {@code connect failed: ECONNREFUSED (Connection refused)}.
+ * A failed system call: carries the errno, its symbolic name, the call that failed and the
+ * descriptor it was made on, e.g. {@code connect(fd 7) failed: ECONNREFUSED (Connection refused)}.
  *
  * <p>Where a JDK exception type is what users expect (a refused connection, a timeout, a
  * closed descriptor), {@link Errors#newIoException} returns that type instead, with this
@@ -15,15 +15,28 @@ public class NativeIoException extends IOException {
 
   private final int errno;
   private final String call;
+  private final int fd;
 
   /**
    * @param errno the positive errno value
    * @param call the name of the system call, e.g. {@code "connect"}
    */
   public NativeIoException(int errno, String call) {
-    super(call + " failed: " + Errors.describe(errno));
+    this(errno, call, Errors.NO_FD);
+  }
+
+  /**
+   * A failed call on a descriptor: {@code read(fd 7) failed: EBADF (Bad file descriptor)}.
+   *
+   * @param errno the positive errno value
+   * @param call the name of the system call, e.g. {@code "read"}
+   * @param fd the descriptor it was made on
+   */
+  public NativeIoException(int errno, String call, int fd) {
+    super(Errors.callName(call, fd) + " failed: " + Errors.describe(errno));
     this.errno = errno;
     this.call = call;
+    this.fd = fd;
   }
 
   /** The positive errno value. */
@@ -39,5 +52,10 @@ public class NativeIoException extends IOException {
   /** The system call that failed. */
   public String call() {
     return call;
+  }
+
+  /** The descriptor the call was made on, or -1 when it took none. */
+  public int fd() {
+    return fd == Errors.NO_FD ? -1 : fd;
   }
 }

@@ -44,7 +44,12 @@ final class NativeLoop implements Loop {
     Native.ensureAvailable();
     this.backendKind = backend;
     long p = loopNew(backend.ordinal());
-    if (p < 0) throw new IllegalStateException("cannot create a " + backend.id() + " loop", new NativeIoException((int) -p, "loop_new"));
+    if (p < 0) {
+      NativeIoException cause = new NativeIoException((int) -p, "loop_new");
+      throw new IllegalStateException("cannot create a " + backend.id() + " loop: " + cause.getMessage()
+          + (cause.errnoName().equals("EMFILE") || cause.errnoName().equals("ENFILE")
+              ? " (out of file descriptors: raise the limit, ulimit -n, or close some)" : ""), cause);
+    }
     this.pointer = p;
     this.creator = Thread.currentThread();
     this.backendName = loopBackendName(p);
@@ -155,7 +160,11 @@ final class NativeLoop implements Loop {
     batch++;
     int count = loopRun(pointer, nativeMode);
     if (count < 0) {
-      Errors.checkUnchecked(count, "loop run");
+      // A system error in the backend's poll (its epoll set closed behind its back, out of
+      // descriptors): the loop cannot run again.
+      NativeIoException cause = new NativeIoException(-count, "loop run");
+      throw new IllegalStateException("the " + backendName + " loop failed and cannot run again ("
+          + cause.getMessage() + "); close it", cause);
     }
     if (count > eventsCapacity) refreshEvents();
     dispatching = true;
@@ -276,18 +285,29 @@ final class NativeLoop implements Loop {
     unregister(w.id);
   }
 
-  /** Makes start failures say what went wrong in the watcher's own terms. */
+  /**
+   * Makes start failures say what went wrong in the watcher's own terms: the message names
+   * the watcher (and its fd or pid), the call and the errno.
+   */
   int translate(int rc, Watcher w) {
     if (rc >= 0) return rc;
     int errno = -rc;
-    String message = null;
-    if (errno == Constants.EBADF) message = w.describe() + ": not an open file descriptor";
-    else if (errno == Constants.ECHILD) message = w.describe() + ": not a child of this process, or already reaped";
-    else if (errno == Constants.ESRCH) message = w.describe() + ": no such process";
+    String reason = null;
+    if (errno == Constants.EBADF) reason = "not an open file descriptor (closed already?)";
+    else if (errno == Constants.ECHILD) reason = "not a child of this process, or already reaped";
+    else if (errno == Constants.ESRCH) reason = "no such process";
     else if (errno == Constants.EBUSY && w instanceof SignalWatcher s) {
-      throw new IllegalStateException("signal " + s.signum() + " is already watched by another loop");
-    } else if (errno == Constants.EPERM) message = w.describe() + ": the descriptor cannot be polled";
-    if (message != null) throw new IllegalArgumentException(message, new NativeIoException(errno, "watcher start"));
+      throw new IllegalStateException("signal " + s.signum() + " is already watched by another loop",
+          new NativeIoException(errno, "watcher start"));
+    } else if (errno == Constants.EBUSY && w instanceof IoWatcher) {
+      reason = "a gevent4j loop's own descriptor (its epoll set or wake-up) cannot be watched";
+    } else if (errno == Constants.EPERM) {
+      reason = "the descriptor cannot be polled (a regular file or a directory: epoll refuses it)";
+    }
+    if (reason != null) {
+      throw new IllegalArgumentException(w.describe() + " start failed: " + Errors.describe(errno) + ": " + reason,
+          new NativeIoException(errno, "watcher start"));
+    }
     return rc;
   }
 
@@ -296,9 +316,9 @@ final class NativeLoop implements Loop {
   @Override
   public IoWatcher io(int fd, int events) {
     checkUsable();
-    if (fd < 0) throw new IllegalArgumentException("negative file descriptor: " + fd);
+    if (fd < 0) throw new IllegalArgumentException("Loop.io(fd " + fd + "): a file descriptor cannot be negative");
     if (events == 0 || (events & ~(Watcher.READ | Watcher.WRITE)) != 0) {
-      throw new IllegalArgumentException("io events must be READ, WRITE or both, not " + events);
+      throw new IllegalArgumentException("Loop.io(fd " + fd + "): events must be READ, WRITE or both, not " + events);
     }
     return new IoWatcher(this, fd, events);
   }

@@ -216,12 +216,29 @@ public final class Posix {
    * is gone on Linux, and its number may already be someone else's); {@code EINTR} counts as
    * success.
    *
+   * <p>The io watchers started on {@code fd}, on every loop, are stopped first, so that no
+   * loop ever polls a dead descriptor: each fires once with {@link Watcher#ERROR} (and
+   * READ|WRITE), which wakes whoever waits on it. Watchers of this thread's loops (its hub's,
+   * from a greenlet too) are stopped at once; a loop of another thread is woken and lets go
+   * on its next iteration, and the {@code close(2)} itself happens then, so the descriptor
+   * stays open until then (its number is not reused under that loop). From that moment on
+   * the descriptor counts as closed: a second close is {@code EBADF}, a watcher cannot start
+   * on it.
+   *
    * @throws java.nio.channels.ClosedChannelException when {@code fd} is not open ({@code EBADF})
+   * @throws IllegalArgumentException when {@code fd} is a loop's own descriptor (its epoll set
+   *     or wake-up): close the {@link Loop} instead
    * @throws NativeIoException when the close reported an I/O error (the descriptor is closed anyway)
    */
   public static void close(int fd) throws IOException {
     Native.ensureAvailable();
-    Errors.check(close0(fd), "close");
+    int rc = close0(fd);
+    if (rc == -Constants.EBUSY) {
+      throw new IllegalArgumentException("close(fd " + fd + ") failed: EBUSY: fd " + fd
+          + " is a gevent4j loop's own descriptor (its epoll set or wake-up); close the Loop (or Hub) instead",
+          new NativeIoException(Constants.EBUSY, "close", fd));
+    }
+    Errors.check(rc, "close", fd);
   }
 
   /**
@@ -235,7 +252,7 @@ public final class Posix {
   public static void bind(int fd, SocketAddress local) throws IOException {
     byte[] address = encode(local);
     Native.ensureAvailable();
-    Errors.check(bind0(fd, address), "bind");
+    Errors.check(bind0(fd, address), "bind", fd);
   }
 
   /**
@@ -246,7 +263,7 @@ public final class Posix {
    */
   public static void listen(int fd, int backlog) throws IOException {
     Native.ensureAvailable();
-    Errors.check(listen0(fd, backlog), "listen");
+    Errors.check(listen0(fd, backlog), "listen", fd);
   }
 
   /**
@@ -265,7 +282,7 @@ public final class Posix {
     Native.ensureAvailable();
     int rc = connect0(fd, address);
     if (rc == IN_PROGRESS || rc == WOULD_BLOCK) return rc;
-    return Errors.check(rc, "connect");
+    return Errors.check(rc, "connect", fd);
   }
 
   /**
@@ -277,7 +294,7 @@ public final class Posix {
    */
   public static void finishConnect(int fd) throws IOException {
     int error = getsockopt(fd, SOL_SOCKET, SO_ERROR);
-    if (error != 0) throw Errors.newIoException(-error, "connect");
+    if (error != 0) throw Errors.newIoException(-error, "connect", fd);
   }
 
   /**
@@ -292,7 +309,7 @@ public final class Posix {
   public static int accept(int fd, int flags) throws IOException {
     Native.ensureAvailable();
     int rc = accept0(fd, flags, null);
-    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "accept");
+    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "accept", fd);
   }
 
   /**
@@ -310,7 +327,7 @@ public final class Posix {
     byte[] address = new byte[ADDR_BYTES];
     int rc = accept0(fd, flags, address);
     if (rc == WOULD_BLOCK) return rc;
-    Errors.check(rc, "accept");
+    Errors.check(rc, "accept", fd);
     peer[0] = decode(address);
     return rc;
   }
@@ -323,7 +340,7 @@ public final class Posix {
    */
   public static void shutdown(int fd, int how) throws IOException {
     Native.ensureAvailable();
-    Errors.check(shutdown0(fd, how), "shutdown");
+    Errors.check(shutdown0(fd, how), "shutdown", fd);
   }
 
   /**
@@ -335,7 +352,7 @@ public final class Posix {
   public static SocketAddress getsockname(int fd) throws IOException {
     Native.ensureAvailable();
     byte[] address = new byte[ADDR_BYTES];
-    Errors.check(getsockname0(fd, address), "getsockname");
+    Errors.check(getsockname0(fd, address), "getsockname", fd);
     return decode(address);
   }
 
@@ -348,7 +365,7 @@ public final class Posix {
   public static SocketAddress getpeername(int fd) throws IOException {
     Native.ensureAvailable();
     byte[] address = new byte[ADDR_BYTES];
-    Errors.check(getpeername0(fd, address), "getpeername");
+    Errors.check(getpeername0(fd, address), "getpeername", fd);
     return decode(address);
   }
 
@@ -363,7 +380,7 @@ public final class Posix {
   public static int getsockopt(int fd, int level, int option) throws IOException {
     Native.ensureAvailable();
     long rc = getsockopt0(fd, level, option);
-    if (rc < 0) throw Errors.newIoException((int) rc, "getsockopt");
+    if (rc < 0) throw Errors.newIoException((int) rc, "getsockopt", fd);
     return (int) rc;
   }
 
@@ -375,7 +392,7 @@ public final class Posix {
    */
   public static void setsockopt(int fd, int level, int option, int value) throws IOException {
     Native.ensureAvailable();
-    Errors.check(setsockopt0(fd, level, option, value), "setsockopt");
+    Errors.check(setsockopt0(fd, level, option, value), "setsockopt", fd);
   }
 
   /**
@@ -385,7 +402,7 @@ public final class Posix {
    */
   public static void setNonBlocking(int fd, boolean nonBlocking) throws IOException {
     Native.ensureAvailable();
-    Errors.check(setNonBlocking0(fd, nonBlocking), "fcntl");
+    Errors.check(setNonBlocking0(fd, nonBlocking), "fcntl", fd);
   }
 
   /**
@@ -395,7 +412,7 @@ public final class Posix {
    */
   public static boolean isNonBlocking(int fd) throws IOException {
     Native.ensureAvailable();
-    return Errors.check(isNonBlocking0(fd), "fcntl") != 0;
+    return Errors.check(isNonBlocking0(fd), "fcntl", fd) != 0;
   }
 
   // ---- reads and writes -------------------------------------------------------------------
@@ -420,7 +437,7 @@ public final class Posix {
       dst.position(pos + rc);
       return rc;
     }
-    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "read");
+    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "read", fd);
   }
 
   /**
@@ -441,7 +458,7 @@ public final class Posix {
       src.position(pos + rc);
       return rc;
     }
-    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "write");
+    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "write", fd);
   }
 
   /**
@@ -457,7 +474,7 @@ public final class Posix {
     Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
     Native.ensureAvailable();
     int rc = readBytes0(fd, b, off, len);
-    return rc >= 0 || rc == WOULD_BLOCK ? rc : Errors.check(rc, "read");
+    return rc >= 0 || rc == WOULD_BLOCK ? rc : Errors.check(rc, "read", fd);
   }
 
   /**
@@ -474,7 +491,7 @@ public final class Posix {
     Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
     Native.ensureAvailable();
     int rc = writeBytes0(fd, b, off, len);
-    return rc >= 0 || rc == WOULD_BLOCK ? rc : Errors.check(rc, "write");
+    return rc >= 0 || rc == WOULD_BLOCK ? rc : Errors.check(rc, "write", fd);
   }
 
   /**
@@ -496,7 +513,7 @@ public final class Posix {
       advance(dsts, offset, count, bounds, rc);
       return rc;
     }
-    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "readv");
+    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "readv", fd);
   }
 
   /** Scatter read into all of {@code dsts}: {@link #readv(int, ByteBuffer[], int, int)}. */
@@ -523,7 +540,7 @@ public final class Posix {
       advance(srcs, offset, count, bounds, rc);
       return rc;
     }
-    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "writev");
+    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "writev", fd);
   }
 
   /** Gather write of all of {@code srcs}: {@link #writev(int, ByteBuffer[], int, int)}. */
@@ -548,7 +565,7 @@ public final class Posix {
       src.position(pos + rc);
       return rc;
     }
-    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "send");
+    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "send", fd);
   }
 
   /**
@@ -569,7 +586,7 @@ public final class Posix {
       dst.position(pos + rc);
       return rc;
     }
-    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "recv");
+    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "recv", fd);
   }
 
   /**
@@ -590,7 +607,7 @@ public final class Posix {
       src.position(pos + rc);
       return rc;
     }
-    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "sendto");
+    return rc == WOULD_BLOCK ? rc : Errors.check(rc, "sendto", fd);
   }
 
   /**
@@ -613,7 +630,7 @@ public final class Posix {
     int pos = dst.position();
     int rc = recvfrom0(fd, dst, pos, dst.limit(), flags, address);
     if (rc == WOULD_BLOCK) return rc;
-    Errors.check(rc, "recvfrom");
+    Errors.check(rc, "recvfrom", fd);
     dst.position(pos + rc);
     sender[0] = decode(address);
     return rc;

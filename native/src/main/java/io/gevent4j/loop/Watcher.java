@@ -18,7 +18,12 @@ public abstract sealed class Watcher implements AutoCloseable
   public static final int READ = Constants.EV_READ;
   /** An io watcher's writable event. */
   public static final int WRITE = Constants.EV_WRITE;
-  /** Added to the events when the watcher failed (a bad fd): it has been stopped. */
+  /**
+   * Added to the events when the watcher failed: its fd was closed through {@link Posix#close}
+   * (on any thread), or found closed or replaced behind gevent4j's back before a poll. The
+   * watcher has been stopped; an io watcher gets READ and WRITE too, so that whoever waits
+   * for either wakes.
+   */
   public static final int ERROR = Constants.EV_ERROR;
 
   /** What runs when a watcher fires. */
