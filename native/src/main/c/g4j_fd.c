@@ -259,10 +259,16 @@ void g4j__fd_take_requests(g4j_loop *loop) {
   }
 }
 
-int g4j__fd_kill_stale(g4j_loop *loop, int fd) {
+int g4j__fd_kill_stale(g4j_loop *loop, g4j_watcher *w) {
+  int fd = w->u.io.fd;
+  struct stat st;
+  /* The usual case, without the lock: still open, still the file it was started on. */
+  if (fstat(fd, &st) == 0 && w->u.io.dev == (unsigned long long) st.st_dev &&
+      w->u.io.ino == (unsigned long long) st.st_ino) {
+    return 0;
+  }
   fd_entry *e = entry_of(fd, 0);
   if (!e) return 0;
-  struct stat st;
   pthread_mutex_lock(stripe(fd));
   int open = fstat(fd, &st) == 0;
   g4j_watcher *stale = take_own(e, loop, open ? &st : NULL);

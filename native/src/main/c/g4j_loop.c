@@ -152,7 +152,7 @@ static void check_dirty(g4j_loop *loop) {
     if (loop->dirty) loop->dirty->u.io.dirty_prev = NULL;
     w->u.io.dirty = 0;
     w->u.io.dirty_next = w->u.io.dirty_prev = NULL;
-    g4j__fd_kill_stale(loop, w->u.io.fd);
+    g4j__fd_kill_stale(loop, w);
   }
 }
 

@@ -175,9 +175,10 @@ int g4j__fd_attach(g4j_watcher *w);               /* an io watcher starts: 0 or 
 void g4j__fd_detach(g4j_watcher *w);              /* it stopped */
 void g4j__fd_reserve(int fd, int reserved);      /* a loop's own descriptor (counted) */
 void g4j__fd_take_requests(g4j_loop *loop);      /* on the loop's thread: requests of other threads */
-/* On the loop's thread: its watchers of fd fail when fd is closed or names another file
- * than when they started (closed behind gevent4j's back). Returns whether any did. */
-int g4j__fd_kill_stale(g4j_loop *loop, int fd);
+/* On the loop's thread: w, and the loop's other watchers of its fd, fail when the fd is
+ * closed or names another file than when they started (closed behind gevent4j's back).
+ * Returns whether any did. */
+int g4j__fd_kill_stale(g4j_loop *loop, g4j_watcher *w);
 /* Stops a list of io watchers (linked through u.io.fd_next, already detached) and fires
  * each once with G4J_EV_ERROR | G4J_EV_READ | G4J_EV_WRITE. */
 void g4j__kill_io(g4j_watcher *list);

@@ -2,7 +2,10 @@ package io.gevent4j.bench;
 
 import io.gevent4j.loop.AsyncWatcher;
 import io.gevent4j.loop.Backend;
+import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.Loop;
+import io.gevent4j.loop.Posix;
+import io.gevent4j.loop.Watcher;
 import io.gevent4j.loop.RunMode;
 import io.gevent4j.loop.TimerWatcher;
 import java.util.concurrent.CountDownLatch;
@@ -16,8 +19,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The native loop's baseline, per backend: a timer started and fired through one loop
- * iteration (start, native poll, event batch, Java dispatch), and an async wake-up round
- * trip between two loops on two threads.
+ * iteration (start, native poll, event batch, Java dispatch), an io watcher started on a
+ * readable pipe and fired the same way, and an async wake-up round trip between two loops on
+ * two threads.
  */
 @State(Scope.Thread)
 public class LoopBenchmark extends BenchmarkBase {
@@ -27,6 +31,8 @@ public class LoopBenchmark extends BenchmarkBase {
   private Loop loop;
   private TimerWatcher timer;
   private final int[] fired = new int[1];
+  private int[] pipe;
+  private IoWatcher readable;
 
   // async round trip: this thread's loop and a peer loop on its own thread
   private AsyncWatcher pong;
@@ -40,6 +46,13 @@ public class LoopBenchmark extends BenchmarkBase {
     Backend kind = Backend.parse(backend, "backend");
     loop = Loop.create(kind);
     timer = loop.timer(0, 0);
+    try {
+      pipe = Posix.pipe2(0);
+      Posix.write(pipe[1], new byte[1], 0, 1); // readable for good
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    readable = loop.io(pipe[0], Watcher.READ);
     pong = loop.async();
     pong.start(revents -> ponged = true);
     CountDownLatch ready = new CountDownLatch(1);
@@ -64,6 +77,12 @@ public class LoopBenchmark extends BenchmarkBase {
     ping.send();
     peer.join();
     loop.close();
+    try {
+      Posix.close(pipe[0]);
+      Posix.close(pipe[1]);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Start a 0 s timer and run one iteration that fires and dispatches it. */
@@ -71,6 +90,19 @@ public class LoopBenchmark extends BenchmarkBase {
   public int timerStartFire() {
     timer.start(revents -> fired[0]++);
     loop.run(RunMode.ONCE);
+    return fired[0];
+  }
+
+  /**
+   * Start an io watcher on a readable pipe, run one iteration that fires it, stop it: what a
+   * wait on a temporary watcher costs ({@code Sockets.waitRead}), an {@code epoll_ctl} and the
+   * descriptor checks included.
+   */
+  @Benchmark
+  public int ioStartFireStop() {
+    readable.start(revents -> fired[0]++);
+    loop.run(RunMode.ONCE);
+    readable.stop();
     return fired[0];
   }
 
