@@ -183,7 +183,7 @@ int g4j_fd_close(int fd) {
   int others = 0;
   struct g4j_fd_request *nodes = NULL;
   for (g4j_watcher *w = e->watchers; w; w = w->u.io.fd_next) {
-    if (pthread_equal(w->loop->thread, self)) continue;
+    if (pthread_equal(__atomic_load_n(&w->loop->thread, __ATOMIC_ACQUIRE), self)) continue;
     int first = 1;
     for (g4j_watcher *v = e->watchers; v != w; v = v->u.io.fd_next) first &= v->loop != w->loop;
     if (!first) continue;
@@ -206,7 +206,7 @@ int g4j_fd_close(int fd) {
   g4j_watcher *own = NULL, *next;
   for (g4j_watcher *w = e->watchers; w; w = next) {
     next = w->u.io.fd_next;
-    if (!pthread_equal(w->loop->thread, self)) continue;
+    if (!pthread_equal(__atomic_load_n(&w->loop->thread, __ATOMIC_ACQUIRE), self)) continue;
     unlink_watcher(e, w);
     w->u.io.fd_next = own;
     own = w;

@@ -210,6 +210,8 @@ int g4j_loop_run(g4j_loop *loop, int mode) {
   return loop->events_count;
 }
 
+void g4j_loop_claim(g4j_loop *loop) { __atomic_store_n(&loop->thread, pthread_self(), __ATOMIC_RELEASE); }
+
 /* Only a run in progress is broken. Outside one, libuv's uv_stop would make the *next*
  * uv_run return at once without polling (a RUN_ONCE that waits for nothing), while libev's
  * ev_run clears a break left from before: the backends agree on the latter. */

@@ -125,7 +125,7 @@ struct g4j_loop {
   int32_t *spill;             /* pairs emitted between runs that did not fit: the batch Java reads */
   int spill_count, spill_capacity; /* must not move then, so they wait here for the next run */
   int running;
-  pthread_t thread;           /* the loop's thread: only it touches the loop (and its greenlets, on it) */
+  pthread_t thread;           /* the loop's thread: only it touches the loop; read by closers (atomic) */
   int fd_floor;               /* the lowest free descriptor before the backend opened its own */
   int own_fds[8];             /* the backend's own descriptors, reserved while the loop lives */
   int own_fd_count;
@@ -143,6 +143,9 @@ void g4j_loop_destroy(g4j_loop *loop);            /* stops and frees every watch
 int g4j_loop_run(g4j_loop *loop, int mode);       /* number of events in the batch, or -errno */
 void g4j_loop_break(g4j_loop *loop);             /* the run in progress returns after this iteration */
 char *g4j_loop_backend_name(g4j_loop *loop, char *buf, int len); /* "libev:epoll" */
+/* The calling thread becomes the loop's thread (a hub hands its loop between its own thread
+ * and its owner's, one at a time). */
+void g4j_loop_claim(g4j_loop *loop);
 
 int g4j_watcher_new(g4j_loop *loop, int kind, int32_t id, g4j_watcher **out);
 int g4j_watcher_start(g4j_watcher *w);

@@ -34,6 +34,9 @@ static void loop_update_now(JNIEnv *env, jclass cls, jlong loop) { LOOP(loop)->o
 static void loop_break(JNIEnv *env, jclass cls, jlong loop) { g4j_loop_break(LOOP(loop)); }
 static jint loop_pending(JNIEnv *env, jclass cls, jlong loop) { return LOOP(loop)->ops->pending_count(LOOP(loop)); }
 static jint loop_active(JNIEnv *env, jclass cls, jlong loop) { return LOOP(loop)->active_watchers; }
+/* The calling thread takes the loop over (Java checked that it may): a close made on it then
+ * stops this loop's watchers at once (g4j_fd.c). */
+static void loop_claim(JNIEnv *env, jclass cls, jlong loop) { g4j_loop_claim(LOOP(loop)); }
 static jint loop_referenced(JNIEnv *env, jclass cls, jlong loop) { return LOOP(loop)->referenced_watchers; }
 
 static jstring loop_backend_name(JNIEnv *env, jclass cls, jlong loop) {
@@ -84,6 +87,7 @@ static const JNINativeMethod methods[] = {
   {"loopBreak", "(J)V", (void *) loop_break},
   {"loopPendingCount", "(J)I", (void *) loop_pending},
   {"loopActiveCount", "(J)I", (void *) loop_active},
+  {"loopClaim", "(J)V", (void *) loop_claim},
   {"loopReferencedCount", "(J)I", (void *) loop_referenced},
   {"loopBackendName", "(J)Ljava/lang/String;", (void *) loop_backend_name},
   {"watcherNew", "(JII)J", (void *) watcher_new},

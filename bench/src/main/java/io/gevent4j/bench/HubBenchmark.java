@@ -50,6 +50,7 @@ public class HubBenchmark extends BenchmarkBase {
   static final int SLEEPS = 1_000;
   static final int SLEEP_OPS = SLEEPERS * SLEEPS;
   static final int SPAWNS = 1_000;
+  static final int OWNER_ROUNDS = 10_000;
 
   /** A hub per backend, made and driven on the benchmark thread. */
   @State(Scope.Thread)
@@ -255,6 +256,29 @@ public class HubBenchmark extends BenchmarkBase {
       if (finished != SLEEPERS) throw new IllegalStateException("sleepers did not finish: " + finished);
       return finished;
     }
+  }
+
+  /**
+   * The owner (the benchmark thread: gevent's main greenlet) and one greenlet take turns with
+   * {@code sleep(0)}: every round is two switches, one of them the owner's. The owner's switch
+   * is what a plain thread pays to wait: since the hub has a thread of its own, a hand-over of
+   * the turn to it and back.
+   */
+  @Benchmark
+  @OperationsPerInvocation(2 * OWNER_ROUNDS)
+  public int ownerSwitch_gevent4j(HubState s) {
+    int[] steps = {0};
+    boolean[] stop = {false};
+    s.hub.execute(() -> {
+      while (!stop[0]) {
+        steps[0]++;
+        Hub.sleep(0);
+      }
+    });
+    for (int i = 0; i < OWNER_ROUNDS; i++) Hub.sleep(0);
+    stop[0] = true;
+    s.run();
+    return steps[0];
   }
 
   @Benchmark

@@ -215,7 +215,7 @@ public class Greenlet<T> implements Linkable {
   public boolean join(double timeout) {
     if (Double.isNaN(timeout) || timeout < 0) throw new IllegalArgumentException("a timeout must be >= 0, not " + timeout);
     while (!dead) {
-      WaitQueue.Ticket ticket = joiners.enqueue(null);
+      WaitQueue.Ticket ticket = joiners.enqueue(null, this, "the greenlet to end");
       if (dead) {
         ticket.cancel();
         return true;

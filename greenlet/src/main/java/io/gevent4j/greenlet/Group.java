@@ -107,7 +107,7 @@ public class Group implements Iterable<Greenlet<?>> {
     }
     long deadline = Double.isInfinite(timeout) ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
     while (size() > 0) {
-      WaitQueue.Ticket t = emptied.enqueue(null);
+      WaitQueue.Ticket t = emptied.enqueue(null, this, "every greenlet of the group to end");
       if (size() == 0) {
         t.cancel();
         break;
@@ -220,7 +220,7 @@ public class Group implements Iterable<Greenlet<?>> {
         g = inFlight.poll();
       } else {
         while ((g = finished.poll()) == null) {
-          WaitQueue.Ticket t = finishing.enqueue(null);
+          WaitQueue.Ticket t = finishing.enqueue(null, Group.this, "the next result");
           if (!finished.isEmpty()) {
             t.cancel();
             continue;

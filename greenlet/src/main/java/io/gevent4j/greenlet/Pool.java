@@ -67,7 +67,7 @@ public class Pool extends Group {
           taken++;
           return;
         }
-        ticket = slotWaiters.enqueue(slot -> releaseSlot());
+        ticket = slotWaiters.enqueue(slot -> releaseSlot(), this, "a free slot");
       }
       if (ticket.await(Double.POSITIVE_INFINITY)) return; // the slot was handed over
     }
@@ -111,7 +111,7 @@ public class Pool extends Group {
     Gevent.checkTimeout(timeout);
     long deadline = Double.isInfinite(timeout) ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
     while (full()) {
-      WaitQueue.Ticket ticket = slotWaiters.enqueue(slot -> releaseSlot());
+      WaitQueue.Ticket ticket = slotWaiters.enqueue(slot -> releaseSlot(), this, "a free slot");
       double left = deadline == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : Math.max(0, (deadline - System.nanoTime()) / 1e9);
       if (ticket.await(left)) {
         releaseSlot(); // woken with a slot we do not want: give it back, it stays free

@@ -53,7 +53,7 @@ final class ReadyCollector<W> implements AutoCloseable {
         remaining--;
         return w;
       }
-      WaitQueue.Ticket ticket = signal.enqueue(null);
+      WaitQueue.Ticket ticket = signal.enqueue(null, "waitAll/iwait", "one of its objects to be ready");
       if (!ready.isEmpty()) {
         ticket.cancel();
         continue;

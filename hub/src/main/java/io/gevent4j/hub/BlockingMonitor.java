@@ -96,11 +96,11 @@ final class BlockingMonitor {
     StringBuilder text = new StringBuilder();
     for (StackTraceElement e : stack) text.append("\n\tat ").append(e);
     String who = running != null ? running.name() : "a hub callback";
-    LOG.warn("{} has held hub {} for {} ms (gevent.maxBlockingTime {} s):{}", who, hub.thread.getName(),
+    LOG.warn("{} has held hub {} for {} ms (gevent.maxBlockingTime {} s):{}", who, hub.owner.getName(),
         blockedNanos / 1_000_000, Config.maxBlockingTime(), text);
     HubBlockedEvent event = new HubBlockedEvent();
     if (event.isEnabled()) {
-      event.hub = hub.thread.getName();
+      event.hub = hub.owner.getName();
       event.greenlet = who;
       event.blockedNanos = blockedNanos;
       event.stack = text.toString();

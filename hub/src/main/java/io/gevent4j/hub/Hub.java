@@ -28,18 +28,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub: one per platform thread, the scheduler of that thread's greenlets and the owner
- * of its event loop (gevent's {@code gevent.hub.Hub}).
+ * The hub: the scheduler of a thread's greenlets and the owner of their event loop (gevent's
+ * {@code gevent.hub.Hub}).
  *
- * <p>Greenlets are virtual threads whose continuations the hub runs on its platform thread,
- * one at a time, in the order they became runnable. The hub runs when its platform thread
- * waits ({@link #sleep}, a join, an {@code Event.await}...): it runs a bounded batch of ready
- * greenlets and callbacks, polls the loop (without waiting if work is still ready), dispatches
- * what fired, and again, until the wait is over. Other threads hand work over through a
- * thread-safe queue plus the loop's async watcher, sent only while the hub sleeps in its poll.
+ * <p>A hub belongs to the platform thread that first used it, its <em>owner</em>, which is
+ * gevent's main greenlet; it runs on a platform thread of its own, the <em>hub thread</em>,
+ * which runs the loop and carries the greenlets (virtual threads whose continuations the hub
+ * runs one at a time, in the order they became runnable). The owner and the hub thread take
+ * turns, never running at once: while the owner runs its own code, greenlets do not run (as in
+ * gevent, where nothing runs while the main greenlet does not switch); when it waits
+ * ({@link #sleep}, a join, an {@code Event.await}...), it hands the turn to the hub thread,
+ * which runs the ready greenlets and polls the loop until the owner's wait is over and its turn
+ * comes in the FIFO of ready greenlets. The owner never carries a greenlet itself: HotSpot
+ * does not support a thread that holds monitors mounting virtual threads.
  *
- * <p>{@link #current()} is created on first use. A closed hub throws
- * {@link IllegalStateException} when used; {@code current()} then makes a fresh one.
+ * <p>Other threads hand work to the hub through a thread-safe queue plus the loop's async
+ * watcher, sent only while the hub thread sleeps in its poll. A hub closes when its owner ends
+ * (the hub thread sees the owner's termination) or when the owner {@linkplain #close closes}
+ * it; greenlets still parked in it then never resume. {@link #current()} is created on first
+ * use; after a close, {@code current()} makes a fresh one.
  */
 public final class Hub implements Executor, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
@@ -56,50 +63,144 @@ public final class Hub implements Executor, AutoCloseable {
     }
   }
 
+  /** In the ready queue: the owner's turn (gevent's main greenlet is one entry of the FIFO). */
+  private static final Runnable OWNER_TURN = () -> {};
+
+  /** The hub thread stops at once: the owner ended, or closed the hub. */
+  private static final class HubStopped extends Error {
+    HubStopped() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The platform thread whose hub this is: gevent's main greenlet. */
+  final Thread owner;
+  /** The platform thread that runs the loop and carries the greenlets. */
   final Thread thread;
-  final Loop loop;
+  Loop loop;
   private final RawGreenlet main;
   private final Thread.Builder.OfVirtual builder;
   private final ArrayDeque<Runnable> readyQueue = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<Runnable> incoming = new ConcurrentLinkedQueue<>();
-  private final AsyncWatcher wakeUp;
+  private AsyncWatcher wakeUp;
   private volatile boolean sleeping;
   private volatile boolean closed;
   /** Greenlets alive on this hub (started, not ended). */
   final Set<RawGreenlet> greenlets = ConcurrentHashMap.newKeySet();
   private int liveGreenlets;
   private int atWaitPoint;
-  /** Work in flight elsewhere that will come back to this hub: keeps it from LoopExit. Hub thread only. */
+  /** Work in flight elsewhere that will come back to this hub: keeps it from LoopExit. Hub only. */
   private int keepAlive;
   /** Waits in progress on armed (unreferenced) watchers: each keeps the hub alive as a referenced watcher would. */
   private int armedWaits;
-  private boolean looping;
-  private boolean inCallback;
   private Error fatal;
   private ThreadPool threadPool;
   private Resolver resolver;
+
+  // ---- the turn: the owner and the hub thread, one at a time ------------------------------
+  /** True while the owner runs (the hub thread waits); written by whoever hands the turn over. */
+  private volatile boolean ownerTurn = true;
+  /** What the owner waits for while the hub thread runs; null while the owner runs. */
+  private OwnerWait ownerWait;
+  /** {@link #OWNER_TURN} is in the ready queue. */
+  private boolean ownerQueued;
 
   // read by the blocking monitor; kept only once it watches this hub (a clock read and
   // volatile writes per task are a measurable share of a switch)
   volatile boolean monitored;
   volatile long taskStartedNanos;
   volatile long tasksRun;
+  /** When the owner got its turn (monitored hubs only): the owner holds the hub meanwhile. */
+  volatile long ownerTurnStartedNanos;
 
-  private Hub() {
-    this.thread = Thread.currentThread();
-    if (thread.isVirtual()) {
-      throw new IllegalStateException("a hub runs on a platform thread; this virtual thread is not a greenlet");
+  /** What the owner waits for, and how that wait ended. */
+  private static final class OwnerWait {
+    final BooleanSupplier done;
+    final Object what;
+    /** join(): the hub has nothing left to do. */
+    final boolean untilIdle;
+    boolean idle;
+    LoopExit loopExit;
+    /** A VirtualMachineError that escaped a greenlet: rethrown in the owner. */
+    Error fatal;
+    /** Set by the owner's thread when interrupted during an interruptible wait. */
+    volatile boolean interrupted;
+    final boolean interruptible;
+
+    OwnerWait(BooleanSupplier done, Object what, boolean untilIdle, boolean interruptible) {
+      this.done = done;
+      this.what = what;
+      this.untilIdle = untilIdle;
+      this.interruptible = interruptible;
     }
-    Backend backend = Config.loop();
+
+    boolean over() {
+      return idle || loopExit != null || fatal != null || interrupted || done.getAsBoolean();
+    }
+  }
+
+  private Hub(Thread owner) {
+    if (owner.isVirtual()) {
+      throw new IllegalStateException("a hub belongs to a platform thread; this virtual thread is not a greenlet");
+    }
+    this.owner = owner;
     this.builder = VirtualThreads.builder(this::schedule);
-    this.loop = Loop.create(backend);
-    loop.setOwner(t -> t.isVirtual() && isOwnGreenlet());
-    this.wakeUp = loop.async();
-    wakeUp.start(revents -> {});
-    wakeUp.setRef(false);
-    this.main = new RawGreenlet(this, null, thread.getName(), true);
+    this.main = new RawGreenlet(this, null, owner.getName(), true);
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    this.thread = Thread.ofPlatform().daemon(true).name("hub-" + owner.getName()).unstarted(() -> hubThread(ready));
+    thread.start();
+    try {
+      ready.join();
+    } catch (CompletionException e) {
+      throw rethrow(e.getCause());
+    }
     HUBS.add(this);
     if (Config.monitorThread()) BlockingMonitor.watch(this);
+  }
+
+  /** The hub thread: makes the loop (it belongs to this thread), then serves the owner's waits. */
+  private void hubThread(CompletableFuture<Void> ready) {
+    try {
+      Backend backend = Config.loop();
+      loop = Loop.create(backend);
+      loop.setOwner(t -> (t.isVirtual() && isOwnGreenlet()) || (t == owner && ownerTurn));
+      wakeUp = loop.async();
+      wakeUp.start(revents -> {});
+      wakeUp.setRef(false);
+      THREAD_HUB.set(this);
+    } catch (Throwable t) {
+      if (loop != null) loop.close();
+      ready.completeExceptionally(t);
+      return;
+    }
+    ready.complete(null);
+    try {
+      awaitTurn();
+      while (!closed) {
+        runBatch();
+        drainIncoming();
+        OwnerWait w = ownerWait;
+        if (w != null && !ownerQueued && w.over()) {
+          // a wait that ended without a wake-up call (a condition read after each batch)
+          queueOwner();
+          continue;
+        }
+        if (nothingCanProgress()) {
+          if (w == null) throw new IllegalStateException("the hub ran without an owner waiting");
+          if (w.untilIdle) w.idle = true;
+          else w.loopExit = loopExit(w.what);
+          giveTurnToOwner();
+          continue;
+        }
+        poll();
+      }
+    } catch (HubStopped stopped) {
+      // the owner ended or closed the hub
+    } catch (Throwable t) {
+      LOG.error("hub {} failed", thread.getName(), t);
+    } finally {
+      if (!closed) closeOnHubThread();
+    }
   }
 
   /**
@@ -113,10 +214,16 @@ public final class Hub implements Executor, AutoCloseable {
     if (g != null) return g.hub;
     Hub hub = THREAD_HUB.get();
     if (hub == null || hub.closed) {
-      hub = new Hub();
+      hub = new Hub(Thread.currentThread());
       THREAD_HUB.set(hub);
     }
     return hub;
+  }
+
+  /** The hub whose hub thread this is, or null. */
+  static Hub ofHubThread() {
+    Hub h = THREAD_HUB.get();
+    return h != null && h.thread == Thread.currentThread() ? h : null;
   }
 
   /** The library and its I/O method, e.g. {@code "libev:epoll"}. */
@@ -124,18 +231,23 @@ public final class Hub implements Executor, AutoCloseable {
     return loop.backend();
   }
 
-  /** The hub's event loop; hub thread only. */
+  /** The hub's event loop; for its greenlets, its hub thread, and its owner (which then has the turn). */
   public Loop loop() {
     checkOpen();
     return loop;
   }
 
-  /** The platform thread this hub runs on. */
+  /** The platform thread that runs this hub's loop and carries its greenlets. */
   public Thread thread() {
     return thread;
   }
 
-  /** The main greenlet: this hub's platform thread. */
+  /** The platform thread this hub belongs to: its main greenlet. */
+  public Thread owner() {
+    return owner;
+  }
+
+  /** The main greenlet: this hub's owner thread. */
   public RawGreenlet mainGreenlet() {
     return main;
   }
@@ -154,13 +266,13 @@ public final class Hub implements Executor, AutoCloseable {
     return resolver;
   }
 
-  /** True after {@link #close()}. */
+  /** True after {@link #close()}, or once its owner ended. */
   public boolean isClosed() {
     return closed;
   }
 
   void checkOpen() {
-    if (closed) throw new IllegalStateException("this hub (" + thread.getName() + ") is closed");
+    if (closed) throw new IllegalStateException("this hub (" + owner.getName() + ") is closed");
   }
 
   // ---- scheduling ---------------------------------------------------------------------
@@ -170,15 +282,18 @@ public final class Hub implements Executor, AutoCloseable {
     return g != null && g.hub == this;
   }
 
-  /** True on the hub's platform thread or in one of its greenlets (which run there). */
-  boolean onHubThread() {
+  /**
+   * True when the calling code runs on this hub: in one of its greenlets, on its hub thread,
+   * or on its owner while the owner has the turn (all of which never run at once).
+   */
+  public boolean isCurrent() {
     Thread t = Thread.currentThread();
-    return t == thread || (t.isVirtual() && isOwnGreenlet());
+    return t == thread || (t.isVirtual() ? isOwnGreenlet() : t == owner && ownerTurn);
   }
 
   /** The virtual-thread scheduler: a greenlet became runnable. */
   private void schedule(Runnable continuation) {
-    if (onHubThread()) {
+    if (isCurrent()) {
       readyQueue.add(continuation);
     } else {
       submit(continuation);
@@ -197,9 +312,9 @@ public final class Hub implements Executor, AutoCloseable {
     }
   }
 
-  /** Runs {@code action} on the hub thread: now when already there, else as a callback. */
+  /** Runs {@code action} on the hub: now when already there, else as a callback. */
   void runOnHub(Runnable action) {
-    if (onHubThread()) action.run();
+    if (isCurrent()) action.run();
     else submit(new Callback(action));
   }
 
@@ -212,7 +327,7 @@ public final class Hub implements Executor, AutoCloseable {
     Objects.requireNonNull(callback, "callback");
     checkOpen();
     Callback c = new Callback(callback);
-    if (onHubThread()) readyQueue.add(c);
+    if (isCurrent()) readyQueue.add(c);
     else submit(c);
   }
 
@@ -234,7 +349,7 @@ public final class Hub implements Executor, AutoCloseable {
   }
 
   void startGreenlet(RawGreenlet g) {
-    if (!onHubThread()) {
+    if (!isCurrent()) {
       runOnHub(() -> startGreenlet(g));
       return;
     }
@@ -261,14 +376,108 @@ public final class Hub implements Executor, AutoCloseable {
   /**
    * An exception escaped a greenlet or a callback: logged once with the greenlet's name and
    * stack (gevent's {@code handle_error}); the hub keeps running. A VirtualMachineError other
-   * than OutOfMemoryError is rethrown from the hub's wait.
+   * than OutOfMemoryError is rethrown in the owner's wait.
    */
   void handleError(RawGreenlet g, Throwable failure) {
     if (failure instanceof VirtualMachineError vme && !(failure instanceof OutOfMemoryError)) {
       if (fatal == null) fatal = vme;
       return;
     }
-    LOG.error("{} failed", g != null ? g.name() : "a hub callback on " + thread.getName(), failure);
+    LOG.error("{} failed", g != null ? g.name() : "a hub callback on " + owner.getName(), failure);
+  }
+
+  // ---- the turn -------------------------------------------------------------------------
+
+  /**
+   * Owner: hands the turn to the hub thread and waits until its own turn comes back, with
+   * {@code wait} over (or ended by LoopExit, or by an interrupt of an interruptible wait).
+   */
+  private void ownerWaits(OwnerWait wait) {
+    ownerWait = wait;
+    ownerTurnStartedNanos = 0;
+    handTurn(false);
+    spinUntil(true);
+    boolean interrupted = false;
+    while (!ownerTurn) {
+      LockSupport.park(this);
+      if (Thread.interrupted()) {
+        // An interrupt must not make this loop spin; it ends an interruptible wait (through
+        // the hub, which has the turn), and is kept for the caller either way.
+        if (!interrupted && wait.interruptible) {
+          submit(new Callback(() -> {
+            wait.interrupted = true;
+            wakeOwner();
+          }));
+        }
+        interrupted = true;
+      }
+    }
+    loop.claim();
+    if (interrupted) owner.interrupt();
+  }
+
+  /** Hub thread: the owner's wait is over: its turn; returns when the owner waits again. */
+  private void giveTurnToOwner() {
+    ownerWait = null;
+    if (monitored) ownerTurnStartedNanos = System.nanoTime();
+    handTurn(true);
+    LockSupport.unpark(owner);
+    awaitTurn();
+  }
+
+  private void handTurn(boolean toOwner) {
+    // the owner's monitor is also what the JVM notifies when the owner ends (Thread.join)
+    synchronized (owner) {
+      ownerTurn = toOwner;
+      if (!toOwner) owner.notifyAll();
+    }
+  }
+
+  /**
+   * How long either side spins for the turn before it sleeps: a hand-over to a thread asleep
+   * costs two wake-ups of an OS thread (some 10-25 µs each on a small VM), and an owner's wait
+   * is often shorter than that (a {@code sleep(0)}, a quick greenlet).
+   */
+  private static final long SPIN_NANOS = 20_000;
+
+  /** Spins until the turn is the owner's ({@code ownersTurn}) or the hub thread's, at most SPIN_NANOS. */
+  private void spinUntil(boolean ownersTurn) {
+    long deadline = 0;
+    for (int i = 0; ownerTurn != ownersTurn && !closed; i++) {
+      if ((i & 63) == 0) {
+        long now = System.nanoTime();
+        if (deadline == 0) deadline = now + SPIN_NANOS;
+        else if (now > deadline) return;
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Hub thread: waits while the owner has the turn; HubStopped when it ended or closed the hub. */
+  private void awaitTurn() {
+    spinUntil(false);
+    synchronized (owner) {
+      while (ownerTurn && !closed) {
+        if (!owner.isAlive()) throw new HubStopped();
+        try {
+          owner.wait();
+        } catch (InterruptedException e) {
+          // nobody is meant to interrupt the hub thread: keep waiting
+        }
+      }
+    }
+    if (closed) throw new HubStopped();
+    loop.claim();
+  }
+
+  /** On the hub: the owner's wait may be over: it takes its place in the FIFO. */
+  void wakeOwner() {
+    if (ownerWait != null && !ownerQueued) queueOwner();
+  }
+
+  private void queueOwner() {
+    ownerQueued = true;
+    readyQueue.add(OWNER_TURN);
   }
 
   // ---- the loop -------------------------------------------------------------------------
@@ -284,12 +493,12 @@ public final class Hub implements Executor, AutoCloseable {
   private static final long BATCH_NANOS = 1_000_000;
 
   /**
-   * Runs what is ready, including what becomes ready meanwhile, until the ready queue is
-   * empty or the batch has run for {@link #BATCH_NANOS} (checked every
-   * {@link #BATCH_CHECK_COUNT} tasks), as gevent drains its callback queue. Every task ready
-   * at the start runs in this batch, in FIFO order; the bound keeps I/O and timers from
-   * starving behind greenlets that keep waking each other (a ping-pong then costs no poll
-   * per hop: the poll is paid once per batch).
+   * Hub thread: runs what is ready, including what becomes ready meanwhile, until the ready
+   * queue is empty or the batch has run for {@link #BATCH_NANOS} (checked every
+   * {@link #BATCH_CHECK_COUNT} tasks), as gevent drains its callback queue. Every task ready at
+   * the start runs in this batch, in FIFO order; the owner's turn is one of them. The bound
+   * keeps I/O and timers from starving behind greenlets that keep waking each other (a
+   * ping-pong then costs no poll per hop: the poll is paid once per batch).
    */
   private void runBatch() {
     drainIncoming();
@@ -303,19 +512,22 @@ public final class Hub implements Executor, AutoCloseable {
       }
       Runnable task = readyQueue.poll();
       if (task == null) break;
+      if (task == OWNER_TURN) {
+        ownerQueued = false;
+        OwnerWait w = ownerWait;
+        if (w != null && w.over()) giveTurnToOwner();
+        continue;
+      }
       boolean timed = monitored;
       if (timed) {
         taskStartedNanos = System.nanoTime();
         tasksRun++;
       }
       if (task instanceof Callback c) {
-        inCallback = true;
         try {
           c.run();
         } catch (Throwable t) {
           handleError(null, t);
-        } finally {
-          inCallback = false;
         }
       } else {
         task.run(); // a greenlet continuation: runs until it parks, yields or ends
@@ -324,7 +536,10 @@ public final class Hub implements Executor, AutoCloseable {
       if (fatal != null) {
         Error e = fatal;
         fatal = null;
-        throw e;
+        OwnerWait w = ownerWait;
+        if (w == null) throw e;
+        w.fatal = e;
+        giveTurnToOwner();
       }
     }
   }
@@ -333,6 +548,18 @@ public final class Hub implements Executor, AutoCloseable {
   private boolean nothingCanProgress() {
     return readyQueue.isEmpty() && incoming.isEmpty() && loop.referencedCount() == 0 && keepAlive == 0 && armedWaits == 0
         && liveGreenlets == atWaitPoint;
+  }
+
+  private LoopExit loopExit(Object what) {
+    return new LoopExit("waiting for " + describe(what) + " on " + owner.getName()
+        + ", but nothing can make progress: no greenlet is ready, no watcher is active and no work is in flight "
+        + "(if another thread is meant to end this wait, use the object's java.util.concurrent method, or markShared() it first)");
+  }
+
+  /** What a wait is for, in the user's terms (never an internal ticket). */
+  static String describe(Object what) {
+    if (what instanceof WaitQueue.Ticket t) return t.describe();
+    return String.valueOf(what);
   }
 
   /** Polls the loop once: without waiting when work is ready, else until something fires. */
@@ -364,32 +591,17 @@ public final class Hub implements Executor, AutoCloseable {
     loop.run(RunMode.NOWAIT);
   }
 
-  /**
-   * Runs the hub on its platform thread until {@code done}; when nothing can make progress,
-   * returns false (for join) or throws LoopExit (for a wait).
-   */
-  private boolean runUntil(BooleanSupplier done, boolean loopExit, String what) {
-    if (looping) {
-      throw new BlockingSwitchOutError("cannot wait for " + what + " inside a hub callback on " + thread.getName());
-    }
-    looping = true;
-    try {
-      while (true) {
-        if (done.getAsBoolean()) return true;
-        runBatch();
-        if (done.getAsBoolean()) return true;
-        drainIncoming();
-        if (nothingCanProgress()) {
-          if (loopExit) {
-            throw new LoopExit("waiting for " + what + " on " + thread.getName()
-                + ", but nothing can make progress: no greenlet is ready, no watcher is active and no work is in flight");
-          }
-          return false;
-        }
-        poll();
-      }
-    } finally {
-      looping = false;
+  /** Owner only, with the turn: the hub thread runs until {@code wait} is over. */
+  private void ownerRuns(OwnerWait wait) {
+    while (!wait.over()) ownerWaits(wait);
+    if (wait.fatal != null) throw wait.fatal;
+    if (wait.loopExit != null) throw wait.loopExit;
+  }
+
+  private void checkOwner(String what) {
+    if (Thread.currentThread() != owner) {
+      throw new IllegalStateException(what + " belongs to the hub's owner thread " + owner.getName() + ", not to "
+          + Thread.currentThread());
     }
   }
 
@@ -399,25 +611,20 @@ public final class Hub implements Executor, AutoCloseable {
    *
    * @param timeout seconds; infinite waits as long as it takes
    * @return false when the timeout came first
-   * @throws IllegalStateException from a greenlet or another thread
+   * @throws IllegalStateException from a greenlet or another thread than the owner
    */
   public boolean join(double timeout) {
     Timeouts.check(timeout);
-    if (Thread.currentThread() != thread) {
-      throw new IllegalStateException("Hub.join runs the hub: call it from its thread " + thread.getName());
-    }
+    checkOwner("Hub.join");
     checkOpen();
-    boolean[] expired = {false};
-    TimerWatcher timer = Double.isInfinite(timeout) ? null : startingTimer(timeout);
-    if (timer != null) {
-      timer.start(revents -> expired[0] = true);
-      timer.setRef(false); // the deadline alone does not keep the hub alive
-    }
+    WaitTimer timer = Double.isInfinite(timeout) ? null : waitTimer(timeout, null);
+    if (timer != null) timer.watcher.setRef(false); // the deadline alone does not keep the hub alive
+    OwnerWait wait = new OwnerWait(timer == null ? () -> false : timer::expired, "join", true, false);
     try {
-      boolean done = runUntil(() -> expired[0], false, "join");
-      return !done || !expired[0];
+      ownerRuns(wait);
+      return wait.idle;
     } finally {
-      if (timer != null) timer.close();
+      if (timer != null) releaseWaitTimer(timer);
     }
   }
 
@@ -425,8 +632,8 @@ public final class Hub implements Executor, AutoCloseable {
 
   /**
    * The one wait point: waits cooperatively until {@code ready} holds, the timeout passes, or a
-   * kill or Timeout is delivered (which is thrown). From a greenlet, parks it; from the hub's
-   * platform thread, runs the hub.
+   * kill or Timeout is delivered (which is thrown). From a greenlet, parks it; from the owner,
+   * hands the turn to the hub thread.
    *
    * @param shared whether another thread may make it ready (keeps the hub from LoopExit)
    * @return {@code ready}'s value at the end: false on timeout
@@ -437,51 +644,37 @@ public final class Hub implements Executor, AutoCloseable {
 
   /**
    * {@link #block(BooleanSupplier, double, boolean, Object)}, ended also by an interrupt when
-   * {@code interruptible}: it then returns false with the interrupt status still set. A
-   * greenlet's interrupt ends the wait at once. A plain thread's counts only on entry: while it
-   * runs the hub, its interrupt status is not reliable (the JDK clears a carrier's status each
-   * time a virtual thread mounts or unmounts on it, and an interrupt does not wake the poll).
+   * {@code interruptible}: it then returns false with the interrupt status still set.
    */
   boolean block(BooleanSupplier ready, double timeout, boolean shared, Object what, boolean interruptible) {
     checkOpen();
     RawGreenlet g = RawGreenlet.current();
     if (g == null) {
-      if (Thread.currentThread() != thread) {
-        throw new IllegalStateException("cannot wait on hub " + thread.getName() + " from " + Thread.currentThread());
-      }
+      Thread t = Thread.currentThread();
+      if (t == thread) throw new BlockingSwitchOutError("cannot wait for " + describe(what) + " inside a hub callback on " + thread.getName());
+      if (t != owner) throw new IllegalStateException("cannot wait on hub " + owner.getName() + " from " + t);
       g = main;
     } else if (g.hub != this) {
-      throw new IllegalStateException(g + " cannot wait on another hub (" + thread.getName() + ")");
-    }
-    if (g.isMain() && looping) {
-      throw new BlockingSwitchOutError("cannot wait for " + what + " inside a hub callback on " + thread.getName());
+      throw new IllegalStateException(g + " cannot wait on another hub (" + owner.getName() + ")");
     }
     g.throwPending(true);
     if (ready.getAsBoolean()) return true;
     if (timeout == 0) return false;
     if (interruptible && Thread.currentThread().isInterrupted()) return false;
-    boolean[] expired = {false};
-    TimerWatcher timer = null;
-    if (!Double.isInfinite(timeout)) {
-      timer = waitTimer(timeout);
-      Thread waiting = g.thread();
-      boolean greenlet = !g.isMain();
-      timer.start(revents -> {
-        expired[0] = true;
-        if (greenlet) LockSupport.unpark(waiting);
-      });
-    }
+    WaitTimer timer = Double.isInfinite(timeout) ? null : waitTimer(timeout, g.isMain() ? null : g.thread());
     RawGreenlet self = g;
     if (shared) keepAlive++;
     try {
       if (g.isMain()) {
-        runUntil(() -> expired[0] || self.hasPending(true) || ready.getAsBoolean(), true, String.valueOf(what));
+        OwnerWait wait = new OwnerWait(
+            () -> (timer != null && timer.expired()) || self.hasPending(true) || ready.getAsBoolean(), what, false, interruptible);
+        ownerRuns(wait);
       } else {
         atWaitPoint++;
         g.atWaitPoint = true;
         boolean interrupted = false;
         try {
-          while (!ready.getAsBoolean() && !expired[0] && !g.hasPending(true)) {
+          while (!ready.getAsBoolean() && !(timer != null && timer.expired()) && !g.hasPending(true)) {
             LockSupport.park(what);
             if (Thread.interrupted()) {
               interrupted = true;
@@ -502,35 +695,68 @@ public final class Hub implements Executor, AutoCloseable {
     return ready.getAsBoolean();
   }
 
+  /**
+   * A wait's timer and its callback. Kept for reuse once the wait is over, with its waiter
+   * forgotten: a spare timer must not keep a finished greenlet (or what it captured) reachable.
+   */
+  private final class WaitTimer implements Watcher.Callback {
+    final TimerWatcher watcher;
+    /** The greenlet to unpark when it fires; null for the owner (woken through the FIFO). */
+    private Thread waiter;
+    private boolean expired;
+
+    WaitTimer(TimerWatcher watcher) {
+      this.watcher = watcher;
+    }
+
+    boolean expired() {
+      return expired;
+    }
+
+    @Override
+    public void fired(int revents) {
+      expired = true;
+      Thread w = waiter;
+      if (w != null) LockSupport.unpark(w);
+      else wakeOwner();
+    }
+  }
+
   /** How many stopped timers {@link #block} keeps for its next timed waits. */
   private static final int SPARE_TIMERS = 64;
-  private final java.util.ArrayDeque<TimerWatcher> spareTimers = new java.util.ArrayDeque<>();
+  private final ArrayDeque<WaitTimer> spareTimers = new ArrayDeque<>();
 
   /**
-   * {@link #startingTimer}, reusing a stopped timer of an earlier wait when there is one: a
-   * socket with a timeout waits with a timer at every read, and a native timer made and freed
-   * each time costs more than one restarted.
+   * A started one-shot timer of {@code seconds} from now for a wait, reusing a stopped one of an
+   * earlier wait when there is one: a socket with a timeout waits with a timer at every read,
+   * and a native timer made and freed each time costs more than one restarted. The loop's clock
+   * is brought up to date first, since it is only read at each poll and the hub may have been
+   * busy since (a wait would otherwise end early by that long).
    */
-  private TimerWatcher waitTimer(double seconds) {
-    TimerWatcher spare = spareTimers.pollLast();
-    if (spare == null || spare.isClosed()) return startingTimer(seconds);
+  private WaitTimer waitTimer(double seconds, Thread waiter) {
+    WaitTimer timer = spareTimers.pollLast();
     loop.updateNow();
-    spare.set(seconds, 0);
-    return spare;
+    if (timer == null || timer.watcher.isClosed()) {
+      timer = new WaitTimer(loop.timer(seconds, 0));
+    } else {
+      timer.watcher.set(seconds, 0);
+      timer.watcher.setRef(true);
+    }
+    timer.waiter = waiter;
+    timer.expired = false;
+    timer.watcher.start(timer);
+    return timer;
   }
 
-  private void releaseWaitTimer(TimerWatcher timer) {
-    if (timer.isClosed()) return;
-    timer.stop(); // a firing still pending in this batch is dropped, also once it is restarted
+  private void releaseWaitTimer(WaitTimer timer) {
+    timer.waiter = null;
+    if (timer.watcher.isClosed()) return;
+    timer.watcher.stop(); // a firing still pending in this batch is dropped, also once it is restarted
     if (spareTimers.size() < SPARE_TIMERS && !closed) spareTimers.addLast(timer);
-    else timer.close();
+    else timer.watcher.close();
   }
 
-  /**
-   * A one-shot timer of {@code seconds} counted from now: the loop's clock is brought up to date
-   * first, since it is only read at each poll and the hub may have been busy since (a wait would
-   * otherwise end early by that long).
-   */
+  /** A one-shot timer of {@code seconds} from now, not started (the loop's clock brought up to date). */
   TimerWatcher startingTimer(double seconds) {
     loop.updateNow();
     return loop.timer(seconds, 0);
@@ -538,18 +764,15 @@ public final class Hub implements Executor, AutoCloseable {
 
   /**
    * Wakes whoever waits in {@link #block} on this hub from {@code waiter}: a greenlet is
-   * unparked (through its hub's scheduler, from any thread); the hub's own thread is woken
-   * when the waker is elsewhere.
+   * unparked (through its hub's scheduler, from any thread); the owner takes its place in the
+   * FIFO of ready greenlets.
    */
   void wake(Thread waiter) {
-    if (waiter.isVirtual()) {
-      LockSupport.unpark(waiter);
-    } else if (!onHubThread()) {
-      submit(new Callback(() -> {}));
-    }
+    if (waiter.isVirtual()) LockSupport.unpark(waiter);
+    else if (waiter == owner) runOnHub(this::wakeOwner);
   }
 
-  /** Keeps the hub from LoopExit while work elsewhere will come back; hub thread only. */
+  /** Keeps the hub from LoopExit while work elsewhere will come back; hub only. */
   void keepAlive(int delta) {
     keepAlive += delta;
   }
@@ -581,28 +804,28 @@ public final class Hub implements Executor, AutoCloseable {
       g.throwPending(false);
       return;
     }
-    if (looping) throw new BlockingSwitchOutError("sleep(0) inside a hub callback on " + thread.getName());
+    if (Thread.currentThread() == thread) throw new BlockingSwitchOutError("sleep(0) inside a hub callback on " + thread.getName());
+    checkOwner("sleep(0)");
     main.throwPending(false);
-    looping = true;
-    try {
-      runBatch();
-      pollNowait();
-    } finally {
-      looping = false;
-    }
+    // The owner goes to the back of the FIFO: every greenlet ready now runs once first.
+    OwnerWait wait = new OwnerWait(() -> true, "sleep(0)", false, false);
+    ownerWait = wait;
+    queueOwner();
+    ownerWaits(wait);
     main.throwPending(false);
   }
 
   /** Waits until the loop is idle (gevent's {@code gevent.idle}): nothing else to do. */
   public static void idle() {
     Hub hub = current();
-    IdleWatcher w = hub.loop.idle();
+    IdleWatcher w = hub.loop().idle();
     boolean[] fired = {false};
     RawGreenlet g = RawGreenlet.current();
     Thread waiting = Thread.currentThread();
     w.start(revents -> {
       fired[0] = true;
       if (g != null) LockSupport.unpark(waiting);
+      else hub.wakeOwner();
     });
     try {
       hub.block(() -> fired[0], Double.POSITIVE_INFINITY, false, "idle()");
@@ -613,8 +836,8 @@ public final class Hub implements Executor, AutoCloseable {
 
   /**
    * Waits cooperatively for {@code stage} (what gevent's asyncio bridges do): parks the
-   * greenlet, or runs the hub when called from a plain thread. The future completing on
-   * another thread keeps the hub alive meanwhile.
+   * greenlet, or hands the turn to the hub thread when called from the owner. The future
+   * completing on another thread keeps the hub alive meanwhile.
    *
    * @return its value
    * @throws RuntimeException the failure as it is when unchecked; a checked one in a
@@ -670,7 +893,7 @@ public final class Hub implements Executor, AutoCloseable {
   // ---- waiting on watchers ----------------------------------------------------------------
 
   /**
-   * The callback of a watcher being waited on, and the state of that wait: hub thread only.
+   * The callback of a watcher being waited on, and the state of that wait: hub only.
    * A watcher left started by {@link #waitArmed} keeps it between waits ({@code waiter} null).
    */
   private static final class WatcherWait implements Watcher.Callback, BooleanSupplier {
@@ -697,7 +920,12 @@ public final class Hub implements Executor, AutoCloseable {
       if (revents != 0 || cancelled != null) return; // woken already, not resumed yet
       revents = events;
       if (!keepStarted) watcher.stop();
+      wakeWaiter();
+    }
+
+    void wakeWaiter() {
       if (greenlet) LockSupport.unpark(waiter);
+      else hub.wakeOwner();
     }
 
     /** The wait is over. */
@@ -767,7 +995,7 @@ public final class Hub implements Executor, AutoCloseable {
   /**
    * Ends a {@link #wait(Watcher, double)} or {@link #waitArmed} on {@code watcher} with
    * {@code error}, thrown in the waiter (gevent's {@code hub.cancel_wait}); no-op when nobody
-   * waits on it. Hub thread only: a socket closed while a greenlet reads from it wakes that
+   * waits on it. On the hub only: a socket closed while a greenlet reads from it wakes that
    * greenlet this way before its fd is closed, so the descriptor cannot be reused under it.
    *
    * @return true when a wait was cancelled
@@ -778,7 +1006,7 @@ public final class Hub implements Executor, AutoCloseable {
     if (wait.waiter == null || wait.cancelled != null || wait.revents != 0) return false;
     wait.cancelled = error;
     if (!watcher.isClosed()) watcher.stop();
-    if (wait.greenlet) LockSupport.unpark(wait.waiter);
+    wait.wakeWaiter();
     return true;
   }
 
@@ -787,7 +1015,7 @@ public final class Hub implements Executor, AutoCloseable {
   /**
    * Runs {@code handler} in a new greenlet each time the process receives {@code signum}
    * (gevent's {@code gevent.signal_handler}). The watcher does not keep the hub alive.
-   * Hub thread only.
+   * On the hub only.
    *
    * @return closing it stops the handling and restores the previous handler
    */
@@ -803,17 +1031,35 @@ public final class Hub implements Executor, AutoCloseable {
   // ---- closing ----------------------------------------------------------------------------
 
   /**
-   * Frees the loop and its watchers, and the hub's thread pool (gevent's
-   * {@code hub.destroy()}). Greenlets still parked here never resume. Hub thread only;
-   * idempotent.
+   * Frees the loop and its watchers, and the hub's thread pool, and ends the hub thread
+   * (gevent's {@code hub.destroy()}). Greenlets still parked here never resume. From the owner
+   * only; idempotent. A hub also closes by itself when its owner ends.
    */
   @Override
   public void close() {
     if (closed) return;
-    if (Thread.currentThread() != thread) {
-      throw new IllegalStateException("close the hub from its thread " + thread.getName());
+    if (Thread.currentThread() == thread || isOwnGreenlet()) {
+      throw new BlockingSwitchOutError("cannot close the hub from inside one of its greenlets or callbacks");
     }
-    if (looping) throw new BlockingSwitchOutError("cannot close the hub from inside one of its callbacks");
+    checkOwner("Hub.close");
+    release();
+    synchronized (owner) {
+      owner.notifyAll(); // the hub thread waits for its turn: it ends now
+    }
+    if (THREAD_HUB.get() == this) THREAD_HUB.remove();
+  }
+
+  /** The hub thread, after its owner ended: nobody else can touch the hub any more. */
+  private void closeOnHubThread() {
+    try {
+      loop.claim();
+    } catch (RuntimeException closedAlready) {
+      // closed by the owner meanwhile
+    }
+    release();
+  }
+
+  private void release() {
     closed = true;
     HUBS.remove(this);
     ThreadPool pool;
@@ -824,8 +1070,12 @@ public final class Hub implements Executor, AutoCloseable {
     try {
       if (pool != null) pool.close();
     } finally {
+      for (WaitTimer t : spareTimers) t.watcher.close();
+      spareTimers.clear();
       loop.close();
-      if (THREAD_HUB.get() == this) THREAD_HUB.remove();
+      readyQueue.clear();
+      incoming.clear();
+      greenlets.clear();
     }
   }
 
@@ -839,8 +1089,13 @@ public final class Hub implements Executor, AutoCloseable {
     return new ArrayList<>(greenlets);
   }
 
+  /** True while the owner runs its own code (its greenlets wait for it to wait). */
+  boolean ownerHasTurn() {
+    return ownerTurn;
+  }
+
   @Override
   public String toString() {
-    return "Hub(" + thread.getName() + ", " + (closed ? "closed" : loop.backend()) + ", " + greenlets.size() + " greenlets)";
+    return "Hub(" + owner.getName() + ", " + (closed ? "closed" : loop.backend()) + ", " + greenlets.size() + " greenlets)";
   }
 }

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 /**
  * A greenlet as the hub sees it (the {@code greenlet.greenlet} under gevent's
  * {@code Greenlet}): a virtual thread scheduled by its hub, or — for {@link #isMain() the
- * main one} — the hub's own platform thread. It carries what wait points need: where to
+ * main one} — the hub's owner, the platform thread the hub belongs to. It carries what wait points need: where to
  * deliver a kill or a {@link Timeout}, and whether it is parked at a gevent4j wait point.
  *
  * <p>{@code io.gevent4j.greenlet.Greenlet} builds on it; {@link Hub#execute} spawns bare ones.
@@ -78,7 +78,7 @@ public final class RawGreenlet {
     return hub;
   }
 
-  /** Its virtual thread (null before {@link #start()}); for the main one, the hub's thread. */
+  /** Its virtual thread (null before {@link #start()}); for the main one, the hub's owner thread. */
   public Thread thread() {
     return thread;
   }
@@ -105,7 +105,7 @@ public final class RawGreenlet {
     return parent;
   }
 
-  /** True for the hub's platform thread, which runs the hub when it waits (gevent's main greenlet). */
+  /** True for the hub's owner thread, which hands the hub its turn when it waits (gevent's main greenlet). */
   public boolean isMain() {
     return main;
   }
@@ -234,7 +234,10 @@ public final class RawGreenlet {
   /** On the hub thread: make the target notice its pending error. */
   private void wakeForDelivery() {
     if (dead || pending == null) return;
-    if (main) return; // the main greenlet's wait loop checks pending after each batch
+    if (main) {
+      hub.wakeOwner(); // its place in the FIFO; its wait throws the pending error
+      return;
+    }
     Thread t = thread;
     if (!started || t == null) {
       // never ran: it will not run (the body checks pending before anything else)

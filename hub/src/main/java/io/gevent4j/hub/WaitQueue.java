@@ -35,9 +35,12 @@ public final class WaitQueue {
   private volatile boolean shared;
 
   /** The thread that stands for the caller: a greenlet's hub thread, or the plain thread itself. */
+  /** Who uses the queue: a hub's greenlets, callbacks and owner count as one (its owner thread). */
   private static Thread identity() {
     RawGreenlet g = RawGreenlet.current();
-    return g != null ? g.hub.thread : Thread.currentThread();
+    if (g != null) return g.hub.owner;
+    Hub h = Hub.ofHubThread();
+    return h != null ? h.owner : Thread.currentThread();
   }
 
   /**
@@ -64,51 +67,71 @@ public final class WaitQueue {
     private final Hub hub;
     private final Thread thread;
     private final java.util.function.Consumer<Object> abandoned;
+    private final Object owner;
+    private final String waitsFor;
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private volatile Object value;
 
-    private Ticket(java.util.function.Consumer<Object> abandoned) {
+    private Ticket(java.util.function.Consumer<Object> abandoned, Object owner, String waitsFor) {
       this.hub = Hub.current();
       this.thread = Thread.currentThread();
       this.abandoned = abandoned;
+      this.owner = owner;
+      this.waitsFor = waitsFor;
     }
 
     /**
-     * Waits until woken (cooperatively: parks the greenlet, or runs the hub on a plain thread).
+     * Waits until woken (cooperatively: parks the greenlet, or hands the hub its turn from its
+     * owner thread).
      *
      * @param timeout seconds; infinite waits as long as it takes, 0 does not wait
      * @return true when woken, false when the timeout came first (the ticket left the queue)
      * @throws LoopExit when nothing can ever wake it (see "shared or not" above)
      */
     public boolean await(double timeout) {
-      return await(timeout, false);
+      return await(timeout, false, false);
+    }
+
+    /**
+     * Waits as the {@code java.util.concurrent} interfaces do ({@code BlockingQueue.take},
+     * {@code Lock.lock}, {@code Condition.await}...): never a {@link LoopExit}; when nothing on
+     * the hub can end the wait, it waits for another thread to.
+     *
+     * @param interruptible as {@link #awaitInterruptibly}
+     * @return as {@link #await(double)}
+     * @throws InterruptedException when interruptible and interrupted before it was woken
+     */
+    public boolean awaitLikeJdk(double timeout, boolean interruptible) throws InterruptedException {
+      if (!interruptible) return await(timeout, false, true);
+      if (await(timeout, true, true)) return true;
+      if (Thread.interrupted()) throw new InterruptedException();
+      return false;
     }
 
     /**
      * {@link #await(double)}, ended also by an interrupt (the {@code java.util.concurrent.locks}
      * contracts): an interrupted waiter that was not woken leaves the queue and gets an
-     * {@link InterruptedException}, its interrupt status cleared. A greenlet's interrupt ends
-     * the wait at once; a plain thread's counts only when set on entry (while the thread runs
-     * its hub, the JDK clears its status each time a greenlet mounts on it).
+     * {@link InterruptedException}, its interrupt status cleared. An interrupt ends the wait at
+     * once, in a greenlet and on a plain thread alike.
      *
      * @return true when woken (even if interrupted meanwhile: the status then stays set), false
      *     when the timeout came first
      * @throws InterruptedException when interrupted before it was woken, or on entry
      */
     public boolean awaitInterruptibly(double timeout) throws InterruptedException {
-      if (await(timeout, true)) return true;
+      if (await(timeout, true, false)) return true;
       if (Thread.interrupted()) throw new InterruptedException();
       return false;
     }
 
-    private boolean await(double timeout, boolean interruptible) {
+    private boolean await(double timeout, boolean interruptible, boolean likeJdk) {
       Timeouts.check(timeout);
       if (Thread.currentThread() != thread) {
         throw new IllegalStateException("only the greenlet or thread that enqueued a ticket may await it");
       }
       boolean woken;
       try {
-        woken = hub.block(() -> state.get() == WOKEN, timeout, shared, this, interruptible);
+        woken = hub.block(() -> state.get() == WOKEN, timeout, shared || likeJdk, this, interruptible);
         // (read when the wait starts: a queue that becomes shared later cannot save a wait
         // that already ended in LoopExit)
       } catch (Throwable t) {
@@ -120,6 +143,20 @@ public final class WaitQueue {
     }
 
     /** The value the waker handed over (null for a plain wake-up). */
+    /** What this ticket waits for, in its user's terms: "an item from Queue(...)". */
+    String describe() {
+      String of = owner == null ? "a WaitQueue"
+          : owner instanceof java.util.Collection<?> c // its toString would list the items
+              ? owner.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(owner)) + " (" + c.size() + " items)"
+              : owner.toString();
+      return (waitsFor != null ? waitsFor : "a wake-up") + " from " + of;
+    }
+
+    @Override
+    public String toString() {
+      return describe();
+    }
+
     public Object value() {
       return value;
     }
@@ -177,8 +214,17 @@ public final class WaitQueue {
    *     (timed out or killed after the wake-up), to pass it on; may be null
    */
   public Ticket enqueue(java.util.function.Consumer<Object> abandoned) {
+    return enqueue(abandoned, null, null);
+  }
+
+  /**
+   * {@link #enqueue(java.util.function.Consumer)} for a wait on {@code owner} for
+   * {@code waitsFor} (e.g. a Queue, "an item"): what a {@link LoopExit} says when the wait
+   * cannot end.
+   */
+  public Ticket enqueue(java.util.function.Consumer<Object> abandoned, Object owner, String waitsFor) {
     touch();
-    Ticket t = new Ticket(abandoned);
+    Ticket t = new Ticket(abandoned, owner, waitsFor);
     synchronized (this) {
       tickets.add(t);
     }

@@ -23,6 +23,8 @@ public final class HubMisuse {
     c.add("fds/200-plain-threads-each-wait", k -> {
       Map<String, Integer> outcomes = new ConcurrentHashMap<>();
       List<Thread> threads = new ArrayList<>();
+      // every thread keeps its hub until all have tried (a hub closes when its thread ends)
+      java.util.concurrent.CountDownLatch tried = new java.util.concurrent.CountDownLatch(200);
       for (int i = 0; i < 200; i++) {
         threads.add(Thread.ofPlatform().start(() -> {
           String outcome;
@@ -37,6 +39,12 @@ public final class HubMisuse {
             outcome = "unexpected: " + t;
           }
           outcomes.merge(outcome, 1, Integer::sum);
+          tried.countDown();
+          try {
+            tried.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
         }));
       }
       for (Thread t : threads) t.join();

@@ -1,7 +1,6 @@
 package io.gevent4j.socket;
 
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.loop.Errors;
 import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.Posix;
@@ -662,8 +661,7 @@ public class Socket implements ByteChannel, AutoCloseable {
   }
 
   private static boolean onHub(Hub hub) {
-    RawGreenlet g = RawGreenlet.current();
-    return g != null ? g.hub() == hub : Thread.currentThread() == hub.thread();
+    return hub.isCurrent();
   }
 
   private static void closeQuietly(int f) {

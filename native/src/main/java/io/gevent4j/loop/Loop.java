@@ -77,6 +77,14 @@ public interface Loop extends AutoCloseable {
    */
   void setOwner(Predicate<Thread> mayUse);
 
+  /**
+   * The calling thread (admitted by {@link #setOwner}) takes the loop over until another
+   * thread claims it: a {@link Posix#close} made on it stops this loop's watchers at once
+   * rather than asking the loop's thread to. A hub hands its loop between its own thread and
+   * its owner's this way; only one of them uses it at a time.
+   */
+  void claim();
+
   /** Stops and frees every watcher, then the loop. Idempotent. */
   @Override
   void close();

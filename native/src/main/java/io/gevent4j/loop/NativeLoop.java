@@ -69,6 +69,12 @@ final class NativeLoop implements Loop {
     owner = Objects.requireNonNull(mayUse, "mayUse");
   }
 
+  @Override
+  public void claim() {
+    checkUsable();
+    loopClaim(pointer);
+  }
+
   void checkThread() {
     Thread t = Thread.currentThread();
     if (t != creator && !owner.test(t)) {
@@ -407,6 +413,7 @@ final class NativeLoop implements Loop {
   static native void loopBreak(long loop);
   static native int loopPendingCount(long loop);
   static native int loopActiveCount(long loop);
+  static native void loopClaim(long loop);
   static native int loopReferencedCount(long loop);
   static native String loopBackendName(long loop);
   static native long watcherNew(long loop, int kind, int id);

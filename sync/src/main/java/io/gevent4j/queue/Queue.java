@@ -186,7 +186,8 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
   /** Enqueues a waiter on {@code waits}, which shares the queue's sharedness. Under the lock. */
   final WaitQueue.Ticket enqueueLocked(WaitQueue waits, Consumer<Object> abandoned) {
     if (waits != getters && !waits.isShared() && getters.isShared()) waits.markShared();
-    return waits.enqueue(abandoned);
+    String waitsFor = waits == getters ? "an item" : waits == putters ? "room" : waits == peekers ? "an item to peek at" : "every task to be done";
+    return waits.enqueue(abandoned, this, waitsFor);
   }
 
   /** Notes the calling thread or hub as a user: another than the creator's makes the queue shared. */
@@ -330,7 +331,8 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
   private Object awaitGet(WaitQueue.Ticket t, double timeout, boolean interruptible) throws InterruptedException {
     boolean woken = false;
     try {
-      woken = interruptible ? t.awaitInterruptibly(timeout) : t.await(timeout);
+      // take() and poll(t) are BlockingQueue's: they wait for other threads as the JDK's do
+      woken = interruptible ? t.awaitLikeJdk(timeout, true) : t.await(timeout);
     } finally {
       if (!woken && !t.woken()) {
         synchronized (lock) {
@@ -552,11 +554,11 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
   }
 
   /** @return true when the item was admitted, false on timeout */
-  private boolean awaitPut(PutWait<?> p, double timeout, boolean interruptible) throws InterruptedException {
+  private boolean awaitPut(PutWait<?> p, double timeout, boolean interruptible, boolean likeJdk) throws InterruptedException {
     WaitQueue.Ticket t = p.ticket();
     boolean woken = false;
     try {
-      woken = interruptible ? t.awaitInterruptibly(timeout) : t.await(timeout);
+      woken = likeJdk ? t.awaitLikeJdk(timeout, interruptible) : t.await(timeout);
     } finally {
       if (!woken && !t.woken()) {
         synchronized (lock) {
@@ -569,11 +571,11 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     return true;
   }
 
-  private boolean put0(T item, double timeout) {
+  private boolean put0(T item, double timeout, boolean likeJdk) {
     Op op = startPut(item, timeout);
     if (op.putWait == null) return op.result == null;
     try {
-      return awaitPut(op.putWait, timeout, false);
+      return awaitPut(op.putWait, timeout, false, likeJdk);
     } catch (InterruptedException e) {
       throw new AssertionError(e); // not interruptible
     }
@@ -590,7 +592,8 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
    */
   @Override
   public void put(T item) {
-    put(item, FOREVER);
+    // BlockingQueue's put: waits for another thread to take, as the JDK's does (no LoopExit)
+    if (!put0(item, FOREVER, true)) throw new AssertionError("a put without a timeout timed out");
   }
 
   /**
@@ -604,7 +607,7 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
    * @throws IllegalArgumentException for a negative or NaN timeout
    */
   public void put(T item, double timeout) {
-    if (!put0(item, timeout)) throw new QueueFull((maxsize == 0 ? "no getter took the item" : "no room") + within(timeout));
+    if (!put0(item, timeout, false)) throw new QueueFull((maxsize == 0 ? "no getter took the item" : "no room") + within(timeout));
   }
 
   /**
@@ -630,7 +633,7 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
    */
   @Override
   public boolean offer(T item) {
-    return put0(item, 0);
+    return put0(item, 0, false);
   }
 
   /**
@@ -650,7 +653,7 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     if (Thread.interrupted()) throw new InterruptedException();
     Op op = startPut(item, seconds);
     if (op.putWait == null) return op.result == null;
-    return awaitPut(op.putWait, seconds, true);
+    return awaitPut(op.putWait, seconds, true, true);
   }
 
   // ---- state --------------------------------------------------------------------------------
@@ -899,4 +902,21 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     if (a.length > all.length) a[all.length] = null;
     return a;
   }
+
+  /**
+   * Declares that other threads use this queue: the gevent-named waits on it ({@link #get()},
+   * {@link #put(Object, double)}, {@link #peek(double)}) then keep their hub alive as the
+   * {@code BlockingQueue} methods do, instead of ending in a {@link io.gevent4j.hub.LoopExit}
+   * when nothing on the hub can make progress. A queue becomes shared by itself once a second
+   * thread or hub uses it; this is for the thread that has not used it yet.
+   *
+   * @return this queue
+   */
+  public Queue<T> markShared() {
+    getters.markShared();
+    putters.markShared();
+    peekers.markShared();
+    return this;
+  }
+
 }

@@ -155,7 +155,7 @@ public final class AsyncResult<T> implements Linkable {
     synchronized (lock) {
       if (outcome != null) return true;
       if (timeout == 0) return false;
-      ticket = waiters.enqueue(null);
+      ticket = waiters.enqueue(null, this, "a value");
     }
     return ticket.await(timeout);
   }

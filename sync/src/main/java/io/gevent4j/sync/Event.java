@@ -116,7 +116,7 @@ public final class Event implements Linkable {
         ticket = null; // woken waiters have not run yet: wait for our turn behind them
       } else {
         if (timeout == 0) return false;
-        ticket = waiters.enqueue(onAbandoned);
+        ticket = waiters.enqueue(onAbandoned, this, "the event to be set");
       }
     }
     if (ticket == null) {

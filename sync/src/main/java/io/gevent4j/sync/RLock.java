@@ -69,7 +69,7 @@ public final class RLock implements Lock {
    * @throws io.gevent4j.hub.BlockingSwitchOutError inside a hub callback, when it would wait
    */
   public void acquire() {
-    lock();
+    takeUninterruptibly(Seconds.FOREVER, false);
   }
 
   /**
@@ -82,7 +82,7 @@ public final class RLock implements Lock {
    * @throws io.gevent4j.hub.BlockingSwitchOutError inside a hub callback, when it would wait
    */
   public boolean acquire(double timeout) {
-    return takeUninterruptibly(Seconds.check(timeout));
+    return takeUninterruptibly(Seconds.check(timeout), false);
   }
 
   /**
@@ -131,7 +131,7 @@ public final class RLock implements Lock {
    */
   @Override
   public void lock() {
-    takeUninterruptibly(Seconds.FOREVER);
+    takeUninterruptibly(Seconds.FOREVER, true);
   }
 
   /**
@@ -144,13 +144,13 @@ public final class RLock implements Lock {
   @Override
   public void lockInterruptibly() throws InterruptedException {
     if (Thread.interrupted()) throw new InterruptedException();
-    take(Seconds.FOREVER, true);
+    take(Seconds.FOREVER, true, true);
   }
 
   /** Locks if it is free (or already the caller's) now; false while others hold it or wait. Never blocks. */
   @Override
   public boolean tryLock() {
-    return takeUninterruptibly(0);
+    return takeUninterruptibly(0, true);
   }
 
   /**
@@ -165,7 +165,7 @@ public final class RLock implements Lock {
   public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
     double seconds = Seconds.of(time, unit);
     if (Thread.interrupted()) throw new InterruptedException();
-    return take(seconds, true);
+    return take(seconds, true, true);
   }
 
   /**
@@ -200,15 +200,16 @@ public final class RLock implements Lock {
 
   // ---- the hand-off -----------------------------------------------------------------------
 
-  private boolean takeUninterruptibly(double seconds) {
+  /** @param likeJdk a Lock method: waits for other threads as the JDK's locks do (no LoopExit) */
+  private boolean takeUninterruptibly(double seconds, boolean likeJdk) {
     try {
-      return take(seconds, false);
+      return take(seconds, false, likeJdk);
     } catch (InterruptedException e) {
       throw new AssertionError("an uninterruptible wait was interrupted", e);
     }
   }
 
-  private boolean take(double seconds, boolean interruptible) throws InterruptedException {
+  private boolean take(double seconds, boolean interruptible, boolean likeJdk) throws InterruptedException {
     Thread me = Thread.currentThread();
     WaitQueue.Ticket ticket;
     synchronized (lock) {
@@ -224,9 +225,9 @@ public final class RLock implements Lock {
         return true;
       }
       if (seconds == 0) return false;
-      ticket = waiters.enqueue(onAbandoned);
+      ticket = waiters.enqueue(onAbandoned, this, "the lock");
     }
-    boolean woken = interruptible ? ticket.awaitInterruptibly(seconds) : ticket.await(seconds);
+    boolean woken = likeJdk ? ticket.awaitLikeJdk(seconds, interruptible) : ticket.await(seconds);
     if (!woken) return false;
     synchronized (lock) { // the lock was handed to us: owner is our token
       owner = me;
@@ -346,14 +347,14 @@ public final class RLock implements Lock {
       synchronized (lock) {
         if (owner != me) throw new IllegalMonitorStateException("await a Condition while holding its RLock");
         saved = holds;
-        ticket = signals.enqueue(passSignalOn); // before the lock is released: no signal is missed
+        ticket = signals.enqueue(passSignalOn, RLock.this, "a signal of one of its Conditions"); // before the lock is released: no signal is missed
         next = handOff();
       }
       if (next != null) next.signal();
       try {
-        return interruptible ? ticket.awaitInterruptibly(seconds) : ticket.await(seconds);
+        return ticket.awaitLikeJdk(seconds, interruptible); // Condition's contract
       } finally {
-        takeUninterruptibly(Seconds.FOREVER);
+        takeUninterruptibly(Seconds.FOREVER, true);
         synchronized (lock) {
           holds = saved;
         }

@@ -92,7 +92,7 @@ public class Semaphore implements Linkable {
         return true;
       }
       if (timeout == 0) return false;
-      ticket = acquirers.enqueue(passOn);
+      ticket = acquirers.enqueue(passOn, this, "a permit");
     }
     return ticket.await(timeout); // woken: the releaser handed us its permit
   }
@@ -171,7 +171,7 @@ public class Semaphore implements Linkable {
     WaitQueue.Ticket ticket;
     synchronized (lock) {
       if (counter > 0 || timeout == 0) return counter;
-      ticket = watchers.enqueue(null);
+      ticket = watchers.enqueue(null, this, "a permit to be free");
       if (acquirers.isShared()) watchers.markShared();
     }
     ticket.await(timeout);

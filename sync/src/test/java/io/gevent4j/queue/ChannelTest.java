@@ -86,7 +86,7 @@ class ChannelTest {
       assertFalse(ch.offer("x", 20, TimeUnit.MILLISECONDS));
       assertNull(ch.peek(), "the timed-out putters left");
       assertThrows(QueueEmpty.class, () -> ch.get(0.02));
-      assertThrows(LoopExit.class, () -> ch.put("x"), "nobody can ever read it");
+      assertThrows(LoopExit.class, () -> ch.put("x", Double.POSITIVE_INFINITY), "nobody can ever read it");
     });
   }
 

@@ -391,15 +391,39 @@ class QueueWaitTest {
   void aPlainThreadGettingFromAnUnsharedEmptyQueueIsLoopExit() {
     onFreshHub(hub -> {
       Queue<String> q = new Queue<>();
-      assertThrows(LoopExit.class, q::get);
+      LoopExit e = assertThrows(LoopExit.class, q::get);
+      assertTrue(e.getMessage().contains("an item from Queue@"), e.getMessage());
+      assertTrue(e.getMessage().contains("markShared"), "the remedy: " + e.getMessage());
       assertThrows(LoopExit.class, () -> q.peek(Double.POSITIVE_INFINITY));
-      assertThrows(LoopExit.class, q::take);
       Queue<String> full = new Queue<>(1);
       full.put("a");
-      assertThrows(LoopExit.class, () -> full.put("b"));
+      assertThrows(LoopExit.class, () -> full.put("b", Double.POSITIVE_INFINITY));
       q.put("x");
       assertEquals("x", q.get(0), "the failed wait left no getter behind");
       assertEquals(List.of("a"), List.copyOf(full));
+    });
+  }
+
+  /**
+   * BlockingQueue's take and put keep the JDK's contract: they wait for a thread that has not
+   * touched the queue yet (the gevent-named get and put(item, timeout) would end in LoopExit).
+   */
+  @Test
+  void takeAndPutWaitForAThreadThatHasNotUsedTheQueueYet() {
+    onFreshHub(hub -> {
+      Queue<String> q = new Queue<>(1);
+      hub.callSoon(() -> Thread.ofPlatform().start(() -> q.put("late"))); // starts once we wait
+      assertEquals("late", q.take());
+      q.put("first");
+      hub.callSoon(() -> Thread.ofPlatform().start(() -> {
+        try {
+          q.take();
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }));
+      q.put("second"); // waits for room, made by a thread that starts only once we wait
+      assertEquals("second", q.get(0));
     });
   }
 

@@ -193,7 +193,7 @@ class EventTest {
     onFreshHub(hub -> {
       Event ev = new Event();
       List<String> calls = new ArrayList<>();
-      Thread hubThread = Thread.currentThread();
+      Thread hubThread = hub.thread();
       ev.rawlink(() -> calls.add("first on " + (Thread.currentThread() == hubThread ? "hub" : "elsewhere")));
       ev.rawlink(() -> calls.add("second"));
       Runnable removed = () -> calls.add("removed");
@@ -269,7 +269,7 @@ class EventTest {
       Thread setter = Thread.ofPlatform().start(ev::set);
       setter.join();
       assertTrue(ran.await(10));
-      assertEquals(List.of(Thread.currentThread()), where);
+      assertEquals(List.of(hub.thread()), where);
     });
   }
 

@@ -208,7 +208,7 @@ class RLockTest {
       assertFalse(lock.tryLock());
       assertFalse(lock.acquire(0.01));
       assertThrows(IllegalMonitorStateException.class, lock::unlock);
-      assertThrows(LoopExit.class, lock::lock, "an endless wait nothing can end");
+      assertThrows(LoopExit.class, lock::acquire, "an endless gevent-style wait nothing can end");
       assertEquals(0, lock.waiting());
       s.check();
     });
