@@ -14,10 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Notices a hub held by one greenlet (or callback) longer than {@code gevent.maxBlockingTime}
- * and reports it: a log line on {@code io.gevent4j.hub.monitor} with the greenlet's stack, and
- * a JFR event {@code io.gevent4j.HubBlocked} (gevent's monitor thread, {@code _monitor.py}).
- * One daemon thread watches every hub that asked for it.
+ * Notices a hub held longer than {@code gevent.maxBlockingTime} and reports it: a log line on
+ * {@code io.gevent4j.hub.monitor} with the stack of whatever holds it, and a JFR event
+ * {@code io.gevent4j.HubBlocked} (gevent's monitor thread, {@code _monitor.py}). A hub is held
+ * by a greenlet (or callback) that does not yield, or by its owner thread while it runs its own
+ * code with greenlets waiting for it: not waiting, or blocked in a JDK call that is not
+ * cooperative on a plain thread (a JDBC query, an {@code HttpURLConnection} to a server on this
+ * very hub). One daemon thread watches every hub that asked for it.
  */
 final class BlockingMonitor {
   private BlockingMonitor() {}
@@ -48,6 +51,7 @@ final class BlockingMonitor {
 
   static synchronized void watch(Hub hub) {
     hub.monitored = true; // the hub times its tasks from now on
+    if (hub.ownerHasTurn()) hub.ownerTurnStartedNanos = System.nanoTime();
     WATCHED.add(hub);
     if (thread == null) {
       thread = Thread.ofPlatform().daemon(true).name("gevent4j-monitor").start(BlockingMonitor::run);
@@ -55,8 +59,10 @@ final class BlockingMonitor {
   }
 
   private static void run() {
-    // The task each hub was running when last reported, so one blocking is reported once.
+    // The task each hub was running when last reported, so one blocking is reported once;
+    // likewise the owner's turn.
     Map<Hub, Long> reported = new WeakHashMap<>();
+    Map<Hub, Long> reportedTurn = new WeakHashMap<>();
     while (true) {
       synchronized (BlockingMonitor.class) {
         if (WATCHED.isEmpty()) {
@@ -75,6 +81,15 @@ final class BlockingMonitor {
           WATCHED.remove(hub);
           continue;
         }
+        long turn = hub.ownerTurnStartedNanos;
+        if (turn != 0) {
+          long held = System.nanoTime() - turn;
+          if (held >= limitNanos && hub.hasWaitingWork() && !Long.valueOf(turn).equals(reportedTurn.get(hub))) {
+            reportedTurn.put(hub, turn);
+            reportOwner(hub, held);
+          }
+          continue;
+        }
         long started = hub.taskStartedNanos;
         long task = hub.tasksRun;
         if (started == 0) continue;
@@ -83,6 +98,28 @@ final class BlockingMonitor {
         reported.put(hub, task);
         report(hub, blocked);
       }
+    }
+  }
+
+  /** The owner has held its hub: running its own code, or blocked in a JDK call, while greenlets wait. */
+  private static void reportOwner(Hub hub, long heldNanos) {
+    StringBuilder text = new StringBuilder();
+    for (StackTraceElement e : hub.owner.getStackTrace()) text.append("\n\tat ").append(e);
+    String who = "the owner thread " + hub.owner.getName();
+    LOG.warn("{} has held hub {} for {} ms without waiting, while {} greenlet(s) wait for it (they run only while it "
+        + "waits in gevent4j; a JDK blocking call on this thread blocks them, see docs/hub.md) (gevent.maxBlockingTime {} s):{}",
+        who, hub.owner.getName(), heldNanos / 1_000_000, hub.liveGreenlets().size(), Config.maxBlockingTime(), text);
+    commit(hub, who, heldNanos, text);
+  }
+
+  private static void commit(Hub hub, String who, long nanos, StringBuilder text) {
+    HubBlockedEvent event = new HubBlockedEvent();
+    if (event.isEnabled()) {
+      event.hub = hub.owner.getName();
+      event.greenlet = who;
+      event.blockedNanos = nanos;
+      event.stack = text.toString();
+      event.commit();
     }
   }
 
@@ -98,13 +135,6 @@ final class BlockingMonitor {
     String who = running != null ? running.name() : "a hub callback";
     LOG.warn("{} has held hub {} for {} ms (gevent.maxBlockingTime {} s):{}", who, hub.owner.getName(),
         blockedNanos / 1_000_000, Config.maxBlockingTime(), text);
-    HubBlockedEvent event = new HubBlockedEvent();
-    if (event.isEnabled()) {
-      event.hub = hub.owner.getName();
-      event.greenlet = who;
-      event.blockedNanos = blockedNanos;
-      event.stack = text.toString();
-      event.commit();
-    }
+    commit(hub, who, blockedNanos, text);
   }
 }

@@ -158,6 +158,7 @@ public final class Hub implements Executor, AutoCloseable {
     if (Config.monitorThread()) BlockingMonitor.watch(this);
   }
 
+
   /** The hub thread: makes the loop (it belongs to this thread), then serves the owner's waits. */
   private void hubThread(CompletableFuture<Void> ready) {
     try {
@@ -1092,6 +1093,15 @@ public final class Hub implements Executor, AutoCloseable {
   /** True while the owner runs its own code (its greenlets wait for it to wait). */
   boolean ownerHasTurn() {
     return ownerTurn;
+  }
+
+  /**
+   * Greenlets alive or ready, or work handed in by other threads: someone waits for the hub to
+   * turn. For the monitor, from its thread: the ready queue's emptiness is read racily (a stale
+   * answer delays a report by one look).
+   */
+  boolean hasWaitingWork() {
+    return !greenlets.isEmpty() || !incoming.isEmpty() || !readyQueue.isEmpty();
   }
 
   @Override

@@ -55,6 +55,46 @@ class MonitorTest {
     assertEquals("busy-greenlet", recorded.get(0).getString("greenlet"));
   }
 
+  /**
+   * The owner thread holds its hub in a JDK call that does not cooperate on a plain thread
+   * while a greenlet waits to run: reported with the owner's stack. Before, the monitor timed
+   * only what the hub ran, and said nothing.
+   */
+  @Test
+  void anOwnerBlockedInAJdkCallWithGreenletsWaitingIsReported() {
+    Logger log = (Logger) LoggerFactory.getLogger("io.gevent4j.hub.monitor");
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    log.addAppender(appender);
+    log.setAdditive(false);
+    try {
+      onFreshHub(hub -> {
+        BlockingMonitor.watch(hub);
+        boolean[] ran = {false};
+        hub.execute(() -> ran[0] = true); // ready, waiting for the owner to wait
+        ownerBlocksUntilReported();
+        assertTrue(!ran[0], "nothing ran while the owner held the hub");
+        Hub.sleep(0);
+        assertTrue(ran[0]);
+      });
+    } finally {
+      log.detachAppender(appender);
+      log.setAdditive(true);
+    }
+    assertEquals(1, appender.list.size(), "reported once: " + appender.list);
+    String message = appender.list.get(0).getFormattedMessage();
+    assertTrue(message.contains("the owner thread test-hub has held hub test-hub"), message);
+    assertTrue(message.contains("ownerBlocksUntilReported"), "the owner's stack is in the report: " + message);
+  }
+
+  /** Thread.sleep on a plain thread: a JDK blocking call, not a gevent4j wait; bounded by 20 s. */
+  static void ownerBlocksUntilReported() throws InterruptedException {
+    Logger log = (Logger) LoggerFactory.getLogger("io.gevent4j.hub.monitor");
+    ListAppender<?> appender = (ListAppender<?>) log.iteratorForAppenders().next();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (appender.list.isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+  }
+
   /** Holds the hub (no wait point) until the monitor has logged, bounded by 20 s. */
   static void spinUntilReported() {
     Logger log = (Logger) LoggerFactory.getLogger("io.gevent4j.hub.monitor");
