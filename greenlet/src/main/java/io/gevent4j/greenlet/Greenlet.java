@@ -451,7 +451,7 @@ public class Greenlet<T> implements Linkable {
     boolean completeNow;
     synchronized (this) {
       if (future == null) {
-        future = new CompletableFuture<>();
+        future = new io.gevent4j.hub.HubFuture<>();
         future.whenComplete((v, e) -> {
           if (e instanceof CancellationException && !dead) kill(new GreenletExit(), false, 0);
         });

@@ -150,4 +150,24 @@ class OwnerTurnTest {
       assertEquals(List.of("a after delivery", "b", "owner got delivered", "a later"), log);
     });
   }
+
+  /**
+   * Future.get() keeps the JDK's contract on the owner: it waits, cooperatively, for whatever
+   * completes the future — here its own greenlets, which used to be unable to run (a hang).
+   */
+  @Test
+  void futuresOfGreenletsAndResultsCanBeGotOnTheOwner() {
+    onFreshHub(hub -> {
+      assertEquals("x", spawn(() -> "x").toCompletableFuture().get());
+      AsyncResult<Integer> result = new AsyncResult<>();
+      spawn(() -> result.set(42));
+      assertEquals(42, result.toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(7, spawn(() -> 6).toCompletableFuture().thenApply(v -> v + 1).join());
+      java.util.concurrent.CompletableFuture<Void> never = spawn(() -> new Event().await()).toCompletableFuture()
+          .thenAccept(v -> {});
+      org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.TimeoutException.class,
+          () -> never.get(20, java.util.concurrent.TimeUnit.MILLISECONDS));
+      Gevent.killAll(hub.liveGreenlets().stream().map(g -> (Greenlet<?>) g.owner()).toList());
+    });
+  }
 }

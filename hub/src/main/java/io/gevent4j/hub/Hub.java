@@ -221,6 +221,13 @@ public final class Hub implements Executor, AutoCloseable {
     return hub;
   }
 
+  /** The open hub {@code thread} owns (its main greenlet), or null; without making one. */
+  static Hub ofOwner(Thread thread) {
+    if (thread != Thread.currentThread() || thread.isVirtual()) return null;
+    Hub h = THREAD_HUB.get();
+    return h != null && !h.closed && h.owner == thread ? h : null;
+  }
+
   /** The hub whose hub thread this is, or null. */
   static Hub ofHubThread() {
     Hub h = THREAD_HUB.get();
@@ -532,6 +539,7 @@ public final class Hub implements Executor, AutoCloseable {
         }
       } else {
         task.run(); // a greenlet continuation: runs until it parks, yields or ends
+        if (deferredDeliveries != null) retryDeliveries();
       }
       if (timed) taskStartedNanos = 0;
       if (fatal != null) {
@@ -721,6 +729,23 @@ public final class Hub implements Executor, AutoCloseable {
       if (w != null) LockSupport.unpark(w);
       else wakeOwner();
     }
+  }
+
+  // ---- errors that could not be delivered yet ----------------------------------------------
+
+  /** Greenlets with a kill or Timeout pending that no interrupt could deliver yet; hub only. */
+  private ArrayList<RawGreenlet> deferredDeliveries;
+
+  /** Hub only: {@code g} gets its pending error at its next wait point (RawGreenlet.wakeForDelivery). */
+  void deferDelivery(RawGreenlet g) {
+    if (deferredDeliveries == null) deferredDeliveries = new ArrayList<>();
+    if (!deferredDeliveries.contains(g)) deferredDeliveries.add(g);
+  }
+
+  /** After a greenlet yielded: one of those may be parked at a wait point now. */
+  private void retryDeliveries() {
+    deferredDeliveries.removeIf(RawGreenlet::retryDelivery);
+    if (deferredDeliveries.isEmpty()) deferredDeliveries = null;
   }
 
   /** How many stopped timers {@link #block} keeps for its next timed waits. */

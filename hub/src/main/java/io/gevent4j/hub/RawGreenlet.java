@@ -245,12 +245,57 @@ public final class RawGreenlet {
     }
     if (atWaitPoint) {
       java.util.concurrent.locks.LockSupport.unpark(t);
-    } else {
-      // Parked in a JDK blocking call, or ready to run into one: interrupt it. (The hub runs
-      // one greenlet at a time and this code is that one, so the target is not running.)
+    } else if (inInterruptibleCall(t)) {
+      // Parked in a JDK call that an interrupt ends (sleep, a socket, a queue's take): the
+      // call throws its interrupt exception, and the kill is the greenlet's outcome. (The hub
+      // runs one greenlet at a time and this code is that one, so the target is not running.)
       interruptedByHub = true;
       t.interrupt();
+    } else {
+      // Blocked on a monitor, in an uninterruptible lock(), or about to run: an interrupt
+      // would not end that wait, only stay set and hit whatever JDK call comes next. The
+      // error waits for the greenlet's next wait point: a gevent4j wait throws it, and the hub
+      // looks again each time a greenlet yields, to interrupt a JDK call it parks in then.
+      hub.deferDelivery(this);
     }
+  }
+
+  /**
+   * Retried by the hub while the error is pending and undelivered: true once delivered
+   * (or moot), false to try again later.
+   */
+  boolean retryDelivery() {
+    if (dead || pending == null) return true;
+    Thread t = thread;
+    if (atWaitPoint) {
+      java.util.concurrent.locks.LockSupport.unpark(t);
+      return true;
+    }
+    if (!inInterruptibleCall(t)) return false;
+    interruptedByHub = true;
+    t.interrupt();
+    return true;
+  }
+
+  /**
+   * Whether {@code t} (not running) is parked in a JDK call that an interrupt ends: not on a
+   * monitor ({@code BLOCKED}), not ready to run ({@code RUNNABLE}), and not in the
+   * {@code java.util.concurrent} waits that ignore interrupts and set the status again when
+   * they return ({@code Lock.lock()}, {@code ...Uninterruptibly}).
+   */
+  private static boolean inInterruptibleCall(Thread t) {
+    Thread.State state = t.getState();
+    if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) return false;
+    for (StackTraceElement f : t.getStackTrace()) {
+      String m = f.getMethodName();
+      if (m.endsWith("Uninterruptibly")) return false;
+      if (m.equals("lock") && f.getClassName().startsWith("java.util.concurrent.locks.")) return false;
+      if (!f.getClassName().startsWith("java.") && !f.getClassName().startsWith("jdk.")
+          && !f.getClassName().startsWith("sun.")) {
+        break; // past the JDK's frames: the user's call
+      }
+    }
+    return true;
   }
 
   /** Withdraws a pending error that has not been thrown yet (a Timeout cancelled in time). */

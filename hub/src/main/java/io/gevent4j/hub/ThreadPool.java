@@ -56,7 +56,7 @@ public final class ThreadPool implements AutoCloseable {
    */
   public <T> CompletableFuture<T> spawn(Callable<T> task) {
     Objects.requireNonNull(task, "task");
-    CompletableFuture<T> future = new CompletableFuture<>();
+    CompletableFuture<T> future = new HubFuture<>();
     Hub hub = currentHubOrNull();
     if (hub != null) hub.keepAlive(1);
     try {

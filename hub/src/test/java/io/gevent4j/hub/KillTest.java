@@ -138,4 +138,76 @@ class KillTest {
       assertEquals(List.of("first", "second", "after death"), seen);
     });
   }
+
+  /**
+   * A kill that finds the greenlet in a wait an interrupt cannot end (a monitor, Lock.lock())
+   * is not turned into an interrupt that would stay set and hit the next JDK call: it is
+   * thrown at the greenlet's next wait point. Before, the greenlet went on with its interrupt
+   * status set.
+   */
+  @Test
+  void aKillDuringAnUninterruptibleWaitIsThrownAtTheNextWaitPointWithoutAnInterrupt() {
+    onFreshHub(hub -> {
+      java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+      Object monitor = new Object();
+      List<String> seen = new ArrayList<>();
+      lock.lock();
+      RawGreenlet locker = hub.newGreenlet(() -> {
+        lock.lock();
+        lock.unlock();
+        seen.add("lock: interrupted " + Thread.currentThread().isInterrupted());
+        Hub.sleep(5); // the kill is thrown here
+        seen.add("lock: slept");
+      }, "locker").start();
+      RawGreenlet syncer;
+      synchronized (monitor) {
+        syncer = hub.newGreenlet(() -> {
+          synchronized (monitor) {
+            seen.add("monitor: interrupted " + Thread.currentThread().isInterrupted());
+          }
+          Hub.sleep(5);
+          seen.add("monitor: slept");
+        }, "syncer").start();
+        Hub.sleep(0); // both run into their waits
+        assertEquals(Thread.State.WAITING, locker.thread().getState());
+        assertEquals(Thread.State.BLOCKED, syncer.thread().getState());
+        locker.throwInto(new GreenletExit());
+        syncer.throwInto(new GreenletExit());
+      }
+      lock.unlock();
+      assertTrue(hub.join(4), "the kills were not thrown at the next wait point");
+      assertEquals(List.of("lock: interrupted false", "monitor: interrupted false"), seen);
+      assertTrue(locker.dead() && syncer.dead());
+      assertNull(locker.failure());
+      assertNull(syncer.failure());
+    });
+  }
+
+  /** The same kill, the greenlet's next wait a JDK call that an interrupt ends: interrupted there. */
+  @Test
+  void aDeferredKillInterruptsTheNextInterruptibleJdkCall() {
+    onFreshHub(hub -> {
+      Object monitor = new Object();
+      List<String> seen = new ArrayList<>();
+      RawGreenlet g;
+      synchronized (monitor) {
+        g = hub.newGreenlet(() -> {
+          synchronized (monitor) {
+            seen.add("interrupted " + Thread.currentThread().isInterrupted());
+          }
+          try {
+            Thread.sleep(5_000);
+            seen.add("slept");
+          } catch (InterruptedException e) {
+            seen.add("sleep interrupted");
+          }
+        }, "syncer").start();
+        Hub.sleep(0);
+        g.throwInto(new GreenletExit());
+      }
+      assertTrue(hub.join(4), "the kill did not reach the sleep");
+      assertEquals(List.of("interrupted false", "sleep interrupted"), seen);
+      assertNull(g.failure(), "the kill is the outcome");
+    });
+  }
 }

@@ -195,7 +195,7 @@ public final class AsyncResult<T> implements Linkable {
     synchronized (lock) {
       o = outcome;
       if (o == null) {
-        CompletableFuture<T> f = new CompletableFuture<>();
+        CompletableFuture<T> f = new io.gevent4j.hub.HubFuture<>();
         if (futures == null) futures = new ArrayList<>(1);
         futures.add(f);
         return f;
