@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# gevent4j HTTP load harness (issue 8): hello world (13-byte body, keep-alive) under wrk.
+# gevent4j HTTP load harness: hello world (13-byte body, keep-alive) under wrk.
 #
 # Side by side in one run: gevent4j's HttpServer on libev and on libuv, Netty's HTTP codec on
 # its epoll transport and the JDK's own HttpServer with a virtual thread per request, all four

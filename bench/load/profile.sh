@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Where a load-harness server spends its time (issue 7): one server of bench/load/run.sh under
+# Where a load-harness server spends its time: one server of bench/load/run.sh under
 # the same load (server on core 0, the Netty epoll client on core 1), looked at with perf:
 # system calls per request by kind, and a CPU profile of the server (kernel, native and
 # JIT-compiled Java frames; the JVM's perf map gives the Java names).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# gevent4j load harness (issue 7): TCP echo, 64-byte messages, closed loop, on 127.0.0.1.
+# gevent4j load harness: TCP echo, 64-byte messages, closed loop, on 127.0.0.1.
 #
 # Side by side in one run: gevent4j on libev and on libuv, Netty's epoll transport and a JDK
 # virtual-thread server. Each server runs in its own JVM pinned to core 0 (taskset -c 0); the

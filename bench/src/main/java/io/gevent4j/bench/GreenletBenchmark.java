@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Greenlets with results (issue 6): spawn + join through {@code Greenlet}, and
+ * Greenlets with results: spawn + join through {@code Greenlet}, and
  * {@code Pool.map} of 10k tasks — side by side with {@code Executors.newVirtualThreadPerTaskExecutor()}
  * doing the same work. Per-task time.
  */

@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The hub's scheduling costs (issue 4), each side by side with
+ * The hub's scheduling costs, each side by side with
  * <ul>
  *   <li>{@code floor}: the same work on virtual threads built by the hub's reflection trick
  *       but scheduled by {@link RawScheduler}, an ArrayDeque drained on the benchmark thread

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * gevent4j queues (issue 5) side by side with the JDK's queues used by greenlets of the same
+ * gevent4j queues side by side with the JDK's queues used by greenlets of the same
  * hub (virtual threads parking in {@code java.util.concurrent}, scheduled by the hub): gevent's
  * {@code benchmarks/bench_queue.py}, as a ping-pong.
  *

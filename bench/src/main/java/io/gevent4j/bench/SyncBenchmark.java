@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * gevent4j's sync objects (issue 5), each side by side with the {@code java.util.concurrent}
+ * gevent4j's sync objects, each side by side with the {@code java.util.concurrent}
  * object doing the same job, used by greenlets of the same hub (they park as virtual threads
  * and the hub schedules them). Every variant runs on a hub made on the benchmark thread, per
  * backend; the benchmark thread drives it with {@link Hub#join}.

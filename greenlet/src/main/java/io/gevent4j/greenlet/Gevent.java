@@ -59,6 +59,10 @@ public final class Gevent {
    */
   public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, double timeout, boolean raiseError) {
     checkTimeout(timeout);
+    Greenlet<?> current = Greenlet.getCurrent();
+    if (current != null && !current.dead() && greenlets.contains(current)) {
+      throw new IllegalStateException(current + " cannot joinAll a collection that holds itself: it would wait for its own end for ever");
+    }
     List<Greenlet<?>> done = new ArrayList<>();
     long deadline = deadline(timeout);
     try (ReadyCollector<Greenlet<?>> collector = new ReadyCollector<>(new ArrayList<>(greenlets))) {

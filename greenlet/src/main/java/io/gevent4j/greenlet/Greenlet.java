@@ -163,14 +163,15 @@ public class Greenlet<T> implements Linkable {
 
   /**
    * Schedules the greenlet (gevent's {@code start}); it runs after the current one yields.
+   * Idempotent, as gevent's: the first call (or {@link #startLater}) wins, and starting a
+   * greenlet that was started or has finished does nothing. The body runs at most once.
    *
    * @return this
-   * @throws IllegalStateException when already started
    */
   public Greenlet<T> start() {
     synchronized (this) {
       if (dead && killRequested) return this; // killed before it started: it never runs
-      if (started) throw new IllegalStateException(this + " was already started");
+      if (started) return this;
       started = true;
     }
     raw.start();
@@ -178,7 +179,8 @@ public class Greenlet<T> implements Linkable {
   }
 
   /**
-   * Starts the greenlet after {@code seconds} (gevent's {@code start_later}).
+   * Starts the greenlet after {@code seconds} (gevent's {@code start_later}); like
+   * {@link #start}, a no-op when it was started already.
    *
    * @return this
    * @throws IllegalArgumentException for a negative or NaN delay
@@ -186,7 +188,7 @@ public class Greenlet<T> implements Linkable {
   public Greenlet<T> startLater(double seconds) {
     if (Double.isNaN(seconds) || seconds < 0) throw new IllegalArgumentException("a delay must be >= 0, not " + seconds);
     synchronized (this) {
-      if (started) throw new IllegalStateException(this + " was already started");
+      if (started) return this;
       started = true;
     }
     hub.callSoon(() -> {
@@ -214,6 +216,7 @@ public class Greenlet<T> implements Linkable {
    */
   public boolean join(double timeout) {
     if (Double.isNaN(timeout) || timeout < 0) throw new IllegalArgumentException("a timeout must be >= 0, not " + timeout);
+    checkNotSelf("join");
     while (!dead) {
       WaitQueue.Ticket ticket = joiners.enqueue(null, this, "the greenlet to end");
       if (dead) {
@@ -245,6 +248,13 @@ public class Greenlet<T> implements Linkable {
   public T get(double timeout) {
     if (!join(timeout)) throw new Timeout(timeout);
     return result();
+  }
+
+  /** A greenlet that waits for itself would wait for ever: say so at once. */
+  private void checkNotSelf(String what) {
+    if (!dead && getCurrent() == this) {
+      throw new IllegalStateException(this + " cannot " + what + " itself: it would wait for its own end for ever");
+    }
   }
 
   private T result() {

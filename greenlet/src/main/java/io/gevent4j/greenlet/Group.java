@@ -132,8 +132,24 @@ public class Group implements Iterable<Greenlet<?>> {
     if (contains(g)) g.kill(new GreenletExit(), true, Double.POSITIVE_INFINITY);
   }
 
-  /** Runs {@code body} in a member greenlet and waits for its result (gevent's {@code apply}). */
+  /**
+   * Runs {@code body} in a member greenlet and waits for its result (gevent's {@code apply}).
+   * Called from a member of this group, it runs {@code body} right there, as gevent's does: a
+   * member waiting for a slot of its own full pool would wait for ever.
+   *
+   * @throws RuntimeException the body's failure, as {@link Greenlet#get()} rethrows it
+   */
   public <T> T apply(Callable<T> body) {
+    Greenlet<?> current = Greenlet.getCurrent();
+    if (current != null && contains(current)) {
+      try {
+        return body.call();
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }
     return spawn(body).get();
   }
 

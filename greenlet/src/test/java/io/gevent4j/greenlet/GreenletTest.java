@@ -92,7 +92,7 @@ class GreenletTest {
       });
       assertFalse(plain.started());
       plain.start();
-      assertThrows(IllegalStateException.class, plain::start);
+      assertSame(plain, plain.start(), "idempotent: the first start wins");
       joinAll(List.of(later, plain));
       assertEquals(List.of("plain", "later"), order, "spawnLater(0) runs after plain spawns");
       Greenlet<Integer> delayed = spawnLater(0.01, () -> 7);
@@ -393,5 +393,49 @@ class GreenletTest {
       joinAll(batch);
       assertEquals(0, hub.liveGreenlets().size());
     });
+  }
+
+  /** gevent's start() is idempotent: the first call wins, the body runs once. */
+  @Test
+  void startIsIdempotent() {
+    onFreshHub(hub -> {
+      AtomicInteger runs = new AtomicInteger();
+      Greenlet<Integer> g = new Greenlet<>(runs::incrementAndGet);
+      assertSame(g, g.start());
+      assertSame(g, g.start());
+      assertSame(g, g.startLater(0.01));
+      g.join();
+      g.start();
+      sleep(0.02);
+      assertEquals(1, runs.get());
+      assertEquals(1, g.get());
+      Greenlet<Integer> later = new Greenlet<>(runs::incrementAndGet).startLater(0.01);
+      later.start();
+      later.join();
+      assertEquals(2, runs.get());
+    });
+  }
+
+  /** A greenlet that would wait for its own end is told at once. */
+  @Test
+  void aGreenletThatJoinsItselfGetsAnIllegalStateException() {
+    onFreshHub(hub -> {
+      Greenlet<String> joiner = spawn(() -> {
+        Greenlet.getCurrent().join();
+        return "joined";
+      });
+      assertEquals("cannot join itself", messageOf(joiner));
+      Greenlet<Object> getter = spawn(() -> Greenlet.getCurrent().get(1.0));
+      assertEquals("cannot join itself", messageOf(getter));
+      Greenlet<Object> all = spawn(() -> joinAll(List.of(Greenlet.getCurrent())));
+      assertEquals("cannot joinAll", messageOf(all));
+    });
+  }
+
+  private static String messageOf(Greenlet<?> g) {
+    g.join();
+    assertTrue(g.exception() instanceof IllegalStateException, "got " + g.exception());
+    String m = g.exception().getMessage();
+    return m.contains("cannot joinAll") ? "cannot joinAll" : m.contains("cannot join itself") ? "cannot join itself" : m;
   }
 }

@@ -181,4 +181,20 @@ class PoolTest {
       assertEquals(List.of(0, 1, 2, 3, 4), order);
     });
   }
+
+  /** gevent's apply runs inline for a member: a Pool(1) member applying again would wait for itself. */
+  @Test
+  void applyFromAMemberRunsInline() {
+    onFreshHub(hub -> {
+      Pool pool = new Pool(1);
+      assertEquals(6, pool.apply(() -> pool.apply(() -> 5 + 1)));
+      Group group = new Group();
+      assertEquals("inner", group.apply(() -> group.apply(() -> "inner")));
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> pool.apply(() -> pool.apply(() -> {
+            throw new IllegalStateException("boom");
+          })));
+      assertEquals("boom", e.getMessage());
+    });
+  }
 }

@@ -228,6 +228,11 @@ public final class Hub implements Executor, AutoCloseable {
     return h != null && !h.closed && h.owner == thread ? h : null;
   }
 
+  /** True when {@code thread} is the current thread and owns an open hub (without making one). */
+  public static boolean ownsHub(Thread thread) {
+    return ofOwner(thread) != null;
+  }
+
   /** The hub whose hub thread this is, or null. */
   static Hub ofHubThread() {
     Hub h = THREAD_HUB.get();

@@ -298,11 +298,18 @@ public final class RawGreenlet {
     return true;
   }
 
-  /** Withdraws a pending error that has not been thrown yet (a Timeout cancelled in time). */
+  /**
+   * Withdraws a pending error that has not been thrown yet (a Timeout cancelled in time, or one
+   * whose interrupt a JDK call turned into its own exception), with the interrupt status the
+   * hub set to deliver it. From the greenlet itself, or a thread with no hold on it.
+   */
   void withdraw(Throwable error) {
+    boolean mine;
     synchronized (this) {
-      if (pending == error) pending = null;
+      mine = pending == error;
+      if (mine) pending = null;
     }
+    if (mine && Thread.currentThread() == thread) clearHubInterrupt();
   }
 
   boolean hasPending(boolean includeTimeouts) {

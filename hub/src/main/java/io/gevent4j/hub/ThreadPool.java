@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ThreadPool implements AutoCloseable {
   private static final AtomicInteger POOLS = new AtomicInteger();
+  /** The pool whose worker this thread is. */
+  private static final ThreadLocal<ThreadPool> WORKER_OF = new ThreadLocal<>();
 
   private final int maxsize;
   private final ThreadPoolExecutor executor;
@@ -32,7 +34,10 @@ public final class ThreadPool implements AutoCloseable {
     int pool = POOLS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory factory = r -> Thread.ofPlatform().daemon(true)
-        .name("gevent4j-threadpool-" + pool + "-" + threads.incrementAndGet()).unstarted(r);
+        .name("gevent4j-threadpool-" + pool + "-" + threads.incrementAndGet()).unstarted(() -> {
+          WORKER_OF.set(this);
+          r.run();
+        });
     this.executor = new ThreadPoolExecutor(maxsize, maxsize, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory) {
       @Override
       protected void terminated() {
@@ -87,16 +92,29 @@ public final class ThreadPool implements AutoCloseable {
   private static Hub currentHubOrNull() {
     RawGreenlet g = RawGreenlet.current();
     if (g != null) return g.hub;
-    return Thread.currentThread().isVirtual() ? null : Hub.current();
+    // a pool's worker waits as a plain thread: it gets no hub of its own for it
+    return Thread.currentThread().isVirtual() || WORKER_OF.get() != null ? null : Hub.current();
   }
 
   /**
    * Runs {@code task} on a pool thread and waits for it cooperatively (gevent's {@code apply}).
+   * Called from one of this pool's own threads, it runs {@code task} right there, as gevent's
+   * does: a full pool would otherwise wait for itself.
    *
    * @return its value
    * @throws RuntimeException its failure: unchecked as is, checked in a CompletionException
    */
   public <T> T apply(Callable<T> task) {
+    Objects.requireNonNull(task, "task");
+    if (WORKER_OF.get() == this) {
+      try {
+        return task.call();
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }
     return Hub.await(spawn(task));
   }
 

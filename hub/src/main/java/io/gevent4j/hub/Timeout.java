@@ -27,6 +27,8 @@ public class Timeout extends Error implements AutoCloseable {
   private final transient Throwable toThrow;
   private transient TimerWatcher timer;
   private transient RawGreenlet target;
+  /** It fired: its error was delivered to the target (thrown at a wait point, or by an interrupt). */
+  private transient volatile boolean fired;
 
   /**
    * A timeout of {@code seconds}, not started.
@@ -62,9 +64,12 @@ public class Timeout extends Error implements AutoCloseable {
 
   /**
    * Runs {@code body} with a timeout; returns {@code fallback} when this timeout fires
-   * (gevent's {@code with_timeout(seconds, function, timeout_value=...)}).
+   * (gevent's {@code with_timeout(seconds, function, timeout_value=...)}) — also when it fired
+   * in a JDK blocking call of a greenlet, which the interrupt it delivered ended with the
+   * JDK's own exception ({@code InterruptedException}, {@code SocketException: Closed by
+   * interrupt}...): that exception is the timeout's doing, not the body's failure.
    *
-   * @throws RuntimeException what {@code body} throws: unchecked as is, checked in a
+   * @throws RuntimeException what {@code body} throws otherwise: unchecked as is, checked in a
    *     {@code CompletionException}
    */
   public static <T> T withTimeout(double seconds, Callable<T> body, T fallback) {
@@ -75,10 +80,22 @@ public class Timeout extends Error implements AutoCloseable {
       if (t == timeout) return fallback;
       throw t;
     } catch (Exception e) {
+      if (timeout.fired) return fallback;
       throw Hub.rethrow(e);
     } finally {
       timeout.cancel();
     }
+  }
+
+  /**
+   * True when this timeout fired. In a greenlet parked in a JDK blocking call, a timeout that
+   * fires interrupts the call, which then ends with the JDK's exception rather than this one
+   * ({@code catch (Timeout t)} cannot see it): check {@code t.fired()} in the JDK exception's
+   * handler, or use {@link #withTimeout}. {@link #close()} at the end of the block then
+   * withdraws the delivery and the interrupt status it set.
+   */
+  public boolean fired() {
+    return fired;
   }
 
   /**
@@ -95,9 +112,11 @@ public class Timeout extends Error implements AutoCloseable {
     if (Double.isInfinite(seconds)) return this; // never fires
     timer = hub.startingTimer(seconds);
     RawGreenlet victim = target;
+    fired = false;
     timer.start(revents -> {
       timer.close();
       timer = null;
+      fired = true;
       victim.deliver(toThrow != null ? toThrow : this, true);
     });
     return this;
@@ -114,7 +133,9 @@ public class Timeout extends Error implements AutoCloseable {
   }
 
   /**
-   * Stops the timer; a firing not yet raised in the greenlet is withdrawn. Idempotent.
+   * Stops the timer; a firing not yet raised in the greenlet is withdrawn, with the interrupt
+   * status it set to reach a JDK call (a delivery that no wait point threw must not hit an
+   * unrelated later call). Idempotent.
    */
   public void cancel() {
     if (timer != null) {

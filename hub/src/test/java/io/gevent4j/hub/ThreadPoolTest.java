@@ -120,4 +120,14 @@ class ThreadPoolTest {
       assertEquals("127.0.0.1", hub.resolver().gethostbyname("127.0.0.1"));
     });
   }
+
+  /** gevent's ThreadPool.apply runs inline on one of its own workers: a full pool would wait for itself. */
+  @Test
+  void applyFromAWorkerRunsInline() {
+    onFreshHub(hub -> {
+      try (ThreadPool pool = new ThreadPool(1)) {
+        assertEquals(7, pool.apply(() -> pool.apply(() -> 7)));
+      }
+    });
+  }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Posix}), run in a forked JVM by {@link LoopMisuseTest}: every call with closed,
  * negative, huge and foreign descriptors (a loop's own epoll set, another epoll set, a regular
  * file, a directory), closed loops and watchers, the wrong thread, bad buffers, offsets,
- * lengths and timeouts, and the four ways issue reports took the JVM down (an fd closed under
+ * lengths and timeouts, and the four ways reported misuse took the JVM down (an fd closed under
  * a started watcher, a loop's own fd watched, fds exhausted — in the hub's matrix — and a
  * reused fd number on libuv).
  */

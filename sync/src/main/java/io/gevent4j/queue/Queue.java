@@ -120,6 +120,8 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     Object result;
     WaitQueue.Ticket wait;
     PutWait<?> putWait;
+    /** A put handed its item straight to a waiting getter. */
+    boolean handedToGetter;
 
     void signalLater(WaitQueue.Ticket t) {
       if (first == null) {
@@ -228,6 +230,7 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
       if (g != null) {
         getting--;
         op.signalLater(g);
+        op.handedToGetter = true;
         if (peeking > 0) claimPeekersLocked(item, op);
         return true;
       }
@@ -553,6 +556,19 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     return op;
   }
 
+  /**
+   * A {@link Channel} is a rendezvous, as gevent's: a put that handed its item to a waiting
+   * getter returns only after that getter has run (up to its next switch), so the getter sees
+   * its item before the putter goes on. A getter on this hub runs before this greenlet does
+   * again once it yields; one on another thread or hub has its item already.
+   */
+  private void yieldToGetter(Op op) {
+    if (maxsize != 0 || !op.handedToGetter) return;
+    if (io.gevent4j.hub.RawGreenlet.current() != null || io.gevent4j.hub.Hub.ownsHub(Thread.currentThread())) {
+      io.gevent4j.hub.Hub.sleep(0);
+    }
+  }
+
   /** @return true when the item was admitted, false on timeout */
   private boolean awaitPut(PutWait<?> p, double timeout, boolean interruptible, boolean likeJdk) throws InterruptedException {
     WaitQueue.Ticket t = p.ticket();
@@ -573,7 +589,10 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
 
   private boolean put0(T item, double timeout, boolean likeJdk) {
     Op op = startPut(item, timeout);
-    if (op.putWait == null) return op.result == null;
+    if (op.putWait == null) {
+      if (timeout != 0) yieldToGetter(op);
+      return op.result == null;
+    }
     try {
       return awaitPut(op.putWait, timeout, false, likeJdk);
     } catch (InterruptedException e) {
@@ -652,7 +671,10 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     double seconds = seconds(timeout, unit);
     if (Thread.interrupted()) throw new InterruptedException();
     Op op = startPut(item, seconds);
-    if (op.putWait == null) return op.result == null;
+    if (op.putWait == null) {
+      if (seconds != 0) yieldToGetter(op);
+      return op.result == null;
+    }
     return awaitPut(op.putWait, seconds, true, true);
   }
 

@@ -190,4 +190,55 @@ class ChannelTest {
       assertEquals(List.of("refused", "peeked x", "put returned"), seen);
     });
   }
+
+  /**
+   * gevent's ordering: a put returns only after the getter it handed its item to has run up to
+   * its next switch; the getter's line comes before the sender's next. Before, the sender ran on
+   * first.
+   */
+  @Test
+  void aPutReturnsAfterTheReceiverRanWhicheverComesFirst() {
+    for (boolean receiverFirst : new boolean[] {true, false}) {
+      onFreshHub(hub -> {
+        Channel<Integer> ch = new Channel<>();
+        List<String> log = new ArrayList<>();
+        QueueTesting.Body receiver = () -> {
+          for (int i = 0; i < 2; i++) log.add("got " + ch.get());
+        };
+        QueueTesting.Body sender = () -> {
+          for (int i = 1; i <= 2; i++) {
+            log.add("sending " + i);
+            ch.put(i);
+            log.add("sent " + i);
+          }
+        };
+        if (receiverFirst) {
+          spawn(hub, "receiver", receiver);
+          spawn(hub, "sender", sender);
+        } else {
+          spawn(hub, "sender", sender);
+          spawn(hub, "receiver", receiver);
+        }
+        assertTrue(hub.join(5));
+        assertEquals(List.of("sending 1", "got 1", "sent 1", "sending 2", "got 2", "sent 2"), log, "receiver first: " + receiverFirst);
+      });
+    }
+  }
+
+  /** The owner waiting in get sees its item before the sending greenlet goes on. */
+  @Test
+  void aWaitingGetOnThePlainThreadRunsBeforeTheSenderGoesOn() {
+    onFreshHub(hub -> {
+      Channel<String> ch = new Channel<>();
+      List<String> log = new ArrayList<>();
+      spawn(hub, "sender", () -> {
+        log.add("sending");
+        ch.put("x");
+        log.add("sent");
+      });
+      log.add("owner got " + ch.get());
+      Hub.sleep(0);
+      assertEquals(List.of("sending", "owner got x", "sent"), log);
+    });
+  }
 }
