@@ -36,6 +36,17 @@ public class Group implements Iterable<Greenlet<?>> {
     return g;
   }
 
+  /**
+   * {@link #spawn(Callable)} for a body that returns nothing: {@code group.spawn(() -> { ... })}.
+   */
+  public Greenlet<Void> spawn(Runnable body) {
+    java.util.Objects.requireNonNull(body, "body");
+    return spawn(() -> {
+      body.run();
+      return null;
+    });
+  }
+
   /** Adds a greenlet; it leaves the group when it dies (gevent's {@code add}). */
   public void add(Greenlet<?> g) {
     Objects.requireNonNull(g, "greenlet");
@@ -162,6 +173,11 @@ public class Group implements Iterable<Greenlet<?>> {
    * Applies {@code f} to every item, each in a member greenlet, and returns the results in the
    * items' order (gevent's {@code map}); the first failure is rethrown.
    */
+  public <A, R> List<R> map(CheckedFunction<A, R> f, Iterable<A> items) {
+    return map((Function<A, R>) f, items);
+  }
+
+  /** {@link #map(CheckedFunction, Iterable)} for a plain {@link Function}. */
   public <A, R> List<R> map(Function<A, R> f, Iterable<A> items) {
     List<R> results = new ArrayList<>();
     for (R r : imap(f, items)) results.add(r);
@@ -172,6 +188,11 @@ public class Group implements Iterable<Greenlet<?>> {
    * Applies {@code f} to every item, lazily, yielding results in the items' order (gevent's
    * {@code imap}); no more than {@link #inFlightLimit()} items are in flight at once.
    */
+  public <A, R> Iterable<R> imap(CheckedFunction<A, R> f, Iterable<A> items) {
+    return imap((Function<A, R>) f, items, true);
+  }
+
+  /** {@link #imap(CheckedFunction, Iterable)} for a plain {@link Function}. */
   public <A, R> Iterable<R> imap(Function<A, R> f, Iterable<A> items) {
     return imap(f, items, true);
   }
@@ -179,6 +200,11 @@ public class Group implements Iterable<Greenlet<?>> {
   /** As {@link #imap}, yielding results in completion order (gevent's {@code imap_unordered}). */
   public <A, R> Iterable<R> imapUnordered(Function<A, R> f, Iterable<A> items) {
     return imap(f, items, false);
+  }
+
+  /** {@link #imapUnordered(Function, Iterable)} for a function that throws checked exceptions. */
+  public <A, R> Iterable<R> imapUnordered(CheckedFunction<A, R> f, Iterable<A> items) {
+    return imap((Function<A, R>) f, items, false);
   }
 
   /** How many items imap keeps in flight: unbounded for a Group; a Pool's size. */

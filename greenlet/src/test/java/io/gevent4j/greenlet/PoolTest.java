@@ -197,4 +197,35 @@ class PoolTest {
       assertEquals("boom", e.getMessage());
     });
   }
+
+  /** Ordinary code: bodies that return nothing, and functions that throw checked exceptions. */
+  @Test
+  void runnableBodiesAndCheckedFunctions() {
+    onFreshHub(hub -> {
+      Pool pool = new Pool(2);
+      List<String> ran = new ArrayList<>();
+      pool.spawn(() -> {
+        ran.add("pool");
+      });
+      Group group = new Group();
+      group.spawn(() -> {
+        ran.add("group");
+      });
+      pool.join();
+      group.join();
+      assertEquals(List.of("pool", "group"), ran);
+      assertEquals(List.of(2, 4), pool.map(PoolTest::doubleOrFail, List.of(1, 2)));
+      java.util.concurrent.CompletionException e = assertThrows(java.util.concurrent.CompletionException.class,
+          () -> pool.map(PoolTest::doubleOrFail, List.of(1, 3)));
+      assertTrue(e.getCause() instanceof java.io.IOException, "the checked failure: " + e.getCause());
+      List<Integer> unordered = new ArrayList<>();
+      for (int v : group.imapUnordered(PoolTest::doubleOrFail, List.of(1, 2))) unordered.add(v);
+      assertEquals(2, unordered.size());
+    });
+  }
+
+  private static int doubleOrFail(int x) throws java.io.IOException {
+    if (x == 3) throw new java.io.IOException("no 3");
+    return 2 * x;
+  }
 }

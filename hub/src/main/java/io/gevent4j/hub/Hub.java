@@ -396,8 +396,25 @@ public final class Hub implements Executor, AutoCloseable {
       if (fatal == null) fatal = vme;
       return;
     }
-    LOG.error("{} failed", g != null ? g.name() : "a hub callback on " + owner.getName(), failure);
+    String who = g != null ? g.name() : "a hub callback on " + owner.getName();
+    if (LOGGING) {
+      LOG.error("{} failed", who, failure);
+      return;
+    }
+    // No SLF4J provider: the failure must not vanish. As a Java user expects of a thread, it
+    // goes to the default uncaught-exception handler, or to stderr.
+    Thread.UncaughtExceptionHandler handler = Thread.getDefaultUncaughtExceptionHandler();
+    Thread t = g != null && g.thread() != null ? g.thread() : thread;
+    if (handler != null) {
+      handler.uncaughtException(t, failure);
+    } else {
+      System.err.println("gevent4j: " + who + " failed (add an SLF4J provider, e.g. logback-classic, to log this instead):");
+      failure.printStackTrace();
+    }
   }
+
+  /** False when no SLF4J provider is bound: its no-operation logger would drop greenlets' failures. */
+  private static final boolean LOGGING = !(LoggerFactory.getILoggerFactory() instanceof org.slf4j.helpers.NOPLoggerFactory);
 
   // ---- the turn -------------------------------------------------------------------------
 

@@ -189,6 +189,15 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
    * @throws IllegalArgumentException when {@code n <= 0}
    * @throws IllegalStateException once started
    */
+  public S spawn(int n) {
+    return maxConcurrency(n);
+  }
+
+  /**
+   * At most {@code n} handlers at once: same as {@link #spawn(int)}.
+   *
+   * @throws IllegalArgumentException when {@code n <= 0}
+   */
   public S maxConcurrency(int n) {
     if (n <= 0) throw new IllegalArgumentException("maxConcurrency must be > 0, not " + n);
     synchronized (lock) {
