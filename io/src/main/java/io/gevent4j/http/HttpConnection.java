@@ -832,7 +832,12 @@ final class HttpConnection {
 
   private void send(byte[] buffer, int offset, int length) throws IOException {
     try {
-      socket.sendAll(buffer, offset, length);
+      // send by send: the write timeout limits each wait for the client, not the whole response
+      while (length > 0) {
+        int n = socket.send(buffer, offset, length);
+        offset += n;
+        length -= n;
+      }
     } catch (IOException e) {
       ioFailed = true;
       throw e;

@@ -108,6 +108,12 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
   /** A server on a given socket, which must be open and of {@code type} ({@code SOCK_STREAM}...). */
   BaseServer(Socket socket, int type, Logger log, String read) {
     if (!socket.isOpen()) throw new IllegalArgumentException("the socket is closed");
+    if (socket instanceof io.gevent4j.socket.SslSocket) {
+      // as gevent: TLS is the server's to set up per connection (ssl(SSLContext)); a listening
+      // SslSocket would be served as plain TCP
+      throw new IllegalArgumentException("a server listens on a plain socket; give it an SSLContext with ssl(...) instead of "
+          + socket);
+    }
     int actual;
     try {
       actual = Posix.getsockopt(socket.fd(), Posix.SOL_SOCKET, Posix.SO_TYPE);
@@ -388,7 +394,14 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
           }
           delay = 0;
           taken++;
-          dispatch(got);
+          try {
+            dispatch(got);
+          } catch (RuntimeException e) {
+            // as gevent: a handler that cannot be spawned pauses the server, which tries again
+            delay = delay == 0 ? MIN_DELAY : Math.min(MAX_DELAY, delay * 2);
+            log.warn("{}: spawning a handler failed, trying again in {} s", this, delay, e);
+            Hub.sleep(delay);
+          }
         }
         if (drained) {
           hub.waitArmed(readable, Double.POSITIVE_INFINITY);
@@ -569,6 +582,30 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
    */
   public boolean started() {
     return state == State.STARTED;
+  }
+
+  /**
+   * True when {@code e} says only that the peer went away (a reset, a broken pipe): the
+   * client's doing, not a failure of the server or its handler, so logged at DEBUG.
+   */
+  static boolean peerGone(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.gevent4j.loop.NativeIoException n) {
+        String name = n.errnoName();
+        if (name.equals("ECONNRESET") || name.equals("EPIPE") || name.equals("ECONNABORTED")) return true;
+      }
+      if (t instanceof java.net.SocketException && t.getMessage() != null
+          && (t.getMessage().contains("reset") || t.getMessage().contains("Broken pipe"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True once a stop has begun (gevent's {@code BaseServer.closed}): it cannot start again. Any thread. */
+  public boolean closed() {
+    State s = state;
+    return s == State.STOPPING || s == State.STOPPED;
   }
 
   /**

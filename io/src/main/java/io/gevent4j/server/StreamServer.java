@@ -230,7 +230,8 @@ public class StreamServer extends BaseServer<StreamServer> {
       // client's problem, not the server's: not an error in the server's log
       LOG.debug("{}: TLS failed with {}", this, peer, e);
     } catch (Exception e) {
-      LOG.error("{}: the handler failed for {}", this, peer, e);
+      if (peerGone(e)) LOG.debug("{}: {} went away: {}", this, peer, e.toString());
+      else LOG.error("{}: the handler failed for {}", this, peer, e);
     } finally {
       socket.close();
       if (socket != accepted) accepted.close();

@@ -314,11 +314,30 @@ public class Socket implements ByteChannel, AutoCloseable {
    */
   public void connect(SocketAddress address) throws IOException {
     Objects.requireNonNull(address, "address");
+    if (address instanceof InetSocketAddress isa && isa.isUnresolved()) {
+      // gevent's connect resolves host names, through the hub's resolver
+      List<InetAddress> found = Hub.current().resolver().getaddrinfo(isa.getHostString());
+      if (found.isEmpty()) throw new UnknownHostException(isa.getHostString());
+      address = new InetSocketAddress(found.get(0), isa.getPort());
+    }
     long deadline = deadline();
-    int rc = Posix.connect(checkOpen(), address);
-    if (rc == 0) return;
-    waitFor(Watcher.WRITE, deadline);
-    Posix.finishConnect(checkOpen());
+    try {
+      int rc = Posix.connect(checkOpen(), address);
+      if (rc == 0) return;
+      waitFor(Watcher.WRITE, deadline);
+      Posix.finishConnect(checkOpen());
+    } catch (java.net.ConnectException e) {
+      throw named(new java.net.ConnectException("cannot connect to " + address + ": " + e.getMessage()), e);
+    } catch (java.net.NoRouteToHostException e) {
+      throw named(new java.net.NoRouteToHostException("cannot connect to " + address + ": " + e.getMessage()), e);
+    } catch (SocketTimeoutException e) {
+      throw named(new SocketTimeoutException("connect to " + address + " timed out after " + timeout + " s"), e);
+    }
+  }
+
+  private static <E extends IOException> E named(E e, IOException cause) {
+    e.initCause(cause);
+    return e;
   }
 
   // ---- reading ----------------------------------------------------------------------------
@@ -399,9 +418,12 @@ public class Socket implements ByteChannel, AutoCloseable {
    * @return the count written
    */
   public int send(byte[] buf, int off, int len) throws IOException {
+    return send(buf, off, len, deadline());
+  }
+
+  private int send(byte[] buf, int off, int len, long deadline) throws IOException {
     Objects.checkFromIndexSize(off, len, buf.length);
     if (len == 0) return 0;
-    long deadline = deadline();
     while (true) {
       int n = Posix.write(checkOpen(), buf, off, Math.min(len, Posix.MAX_ARRAY_TRANSFER));
       if (n >= 0) return n;
@@ -411,13 +433,16 @@ public class Socket implements ByteChannel, AutoCloseable {
 
   /** Writes some of {@code src} (heap or direct); see {@link #send(byte[], int, int)}. */
   public int send(ByteBuffer src) throws IOException {
+    return send(src, deadline());
+  }
+
+  private int send(ByteBuffer src, long deadline) throws IOException {
     if (!src.hasRemaining()) return 0;
     if (!src.isDirect()) {
-      int n = send(src.array(), src.arrayOffset() + src.position(), src.remaining());
+      int n = send(src.array(), src.arrayOffset() + src.position(), src.remaining(), deadline);
       src.position(src.position() + n);
       return n;
     }
-    long deadline = deadline();
     while (true) {
       int n = Posix.write(checkOpen(), src);
       if (n >= 0) return n;
@@ -425,24 +450,41 @@ public class Socket implements ByteChannel, AutoCloseable {
     }
   }
 
-  /** Writes every byte, waiting cooperatively as needed (gevent's {@code sendall}). */
+  /**
+   * Writes every byte, waiting cooperatively as needed (gevent's {@code sendall}). The timeout
+   * is one deadline for the whole call, as gevent's: a reader that takes a byte now and then
+   * cannot keep it going for ever.
+   *
+   * @throws SocketTimeoutException when not all was written in time ({@code bytesTransferred}
+   *     says how much was)
+   */
   public void sendAll(byte[] buf) throws IOException {
     sendAll(buf, 0, buf.length);
   }
 
-  /** Writes {@code len} bytes from {@code off}, waiting cooperatively as needed. */
+  /** Writes {@code len} bytes from {@code off}; see {@link #sendAll(byte[])}. */
   public void sendAll(byte[] buf, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, buf.length);
-    while (len > 0) {
-      int n = send(buf, off, len);
-      off += n;
-      len -= n;
+    long deadline = deadline();
+    int sent = 0;
+    try {
+      while (sent < len) sent += send(buf, off + sent, len - sent, deadline);
+    } catch (SocketTimeoutException e) {
+      e.bytesTransferred = sent;
+      throw e;
     }
   }
 
-  /** Writes all of {@code src}. */
+  /** Writes all of {@code src}; see {@link #sendAll(byte[])}. */
   public void sendAll(ByteBuffer src) throws IOException {
-    while (src.hasRemaining()) send(src);
+    long deadline = deadline();
+    int start = src.position();
+    try {
+      while (src.hasRemaining()) send(src, deadline);
+    } catch (SocketTimeoutException e) {
+      e.bytesTransferred = src.position() - start;
+      throw e;
+    }
   }
 
   /** {@link ByteChannel#write}: writes all of {@code src} (a blocking channel writes everything). */

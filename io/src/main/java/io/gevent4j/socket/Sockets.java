@@ -35,7 +35,17 @@ public final class Sockets {
     waitFor(fd, Watcher.WRITE, timeout, "waitWrite");
   }
 
-  private static void waitFor(int fd, int events, double timeout, String call) throws IOException {
+  /**
+   * Waits until {@code fd} is readable or writable (gevent's {@code wait_readwrite}); see
+   * {@link #waitRead}.
+   *
+   * @return what it is: {@link Watcher#READ}, {@link Watcher#WRITE} or both
+   */
+  public static int waitReadWrite(int fd, double timeout) throws IOException {
+    return waitFor(fd, Watcher.READ | Watcher.WRITE, timeout, "waitReadWrite");
+  }
+
+  private static int waitFor(int fd, int events, double timeout, String call) throws IOException {
     Socket.checkTimeout(timeout);
     Hub hub = Hub.current();
     IoWatcher w;
@@ -55,6 +65,7 @@ public final class Sockets {
       if ((fired & Watcher.ERROR) != 0) {
         throw Errors.closed("Sockets." + call + "(fd " + fd + "): EBADF: the descriptor was closed while waiting");
       }
+      return fired & events;
     }
   }
 }

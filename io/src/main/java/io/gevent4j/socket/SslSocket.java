@@ -595,19 +595,19 @@ public final class SslSocket extends Socket {
   public int send(byte[] buf, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, buf.length);
     if (len == 0) return 0;
-    return sendRecord(ByteBuffer.wrap(buf, off, len));
+    return sendRecord(ByteBuffer.wrap(buf, off, len), deadline());
   }
 
   /** Writes some of {@code src} (heap or direct) as one TLS record; see {@link #send(byte[], int, int)}. */
   @Override
   public int send(ByteBuffer src) throws IOException {
     if (!src.hasRemaining()) return 0;
-    return sendRecord(src);
+    return sendRecord(src, deadline());
   }
 
   /**
    * Writes every byte, record by record, waiting cooperatively as needed (gevent's
-   * {@code sendall}); the timeout applies to each record.
+   * {@code sendall}); the timeout is one deadline for the whole call.
    *
    * @throws SocketTimeoutException as {@link #send(byte[], int, int)}, {@code bytesTransferred}
    *     counting every byte taken
@@ -622,18 +622,18 @@ public final class SslSocket extends Socket {
   @Override
   public void sendAll(ByteBuffer src) throws IOException {
     int start = src.position();
+    long deadline = deadline();
     try {
-      while (src.hasRemaining()) sendRecord(src);
+      while (src.hasRemaining()) sendRecord(src, deadline);
     } catch (SocketTimeoutException e) {
       e.bytesTransferred = src.position() - start;
       throw e;
     }
   }
 
-  private int sendRecord(ByteBuffer src) throws IOException {
+  private int sendRecord(ByteBuffer src, long deadline) throws IOException {
     checkOpen();
     ensureHandshake();
-    long deadline = deadline();
     writeLock.lock();
     try {
       checkFailure();
