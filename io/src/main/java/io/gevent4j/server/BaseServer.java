@@ -317,11 +317,21 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
   private void open(InetSocketAddress where) throws IOException {
     Socket s = socket;
     if (s == null) {
+      if (where.getAddress() != null && where.getAddress().isAnyLocalAddress() && !(where.getAddress() instanceof Inet6Address)) {
+        // The IPv4 wildcard (new InetSocketAddress(port)) listens on IPv6 too, as a JDK
+        // ServerSocket and gevent's ('', port) do: an IPv6 socket bound to :: takes both.
+        s = dualStack(where);
+        if (s != null) where = new InetSocketAddress(java.net.Inet6Address.getByName("::"), where.getPort());
+      }
+    }
+    if (s == null) {
       try {
         s = newSocket(where.getAddress() instanceof Inet6Address);
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
+    }
+    if (socket == null) {
       socket = s;
       beforeBind(s);
       if (reusePort) s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
@@ -337,6 +347,23 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
     }
     opened(s);
     bound = s.localAddress();
+  }
+
+  /** An IPv6 socket that also takes IPv4 (IPV6_V6ONLY off), or null where IPv6 is not there. */
+  private Socket dualStack(InetSocketAddress where) {
+    Socket s;
+    try {
+      s = newSocket(true);
+    } catch (UncheckedIOException e) {
+      return null; // no IPv6 here: IPv4 alone
+    }
+    try {
+      Posix.setsockopt(s.fd(), Posix.IPPROTO_IPV6, Posix.IPV6_V6ONLY, 0);
+      return s;
+    } catch (IOException e) {
+      s.close();
+      return null;
+    }
   }
 
   private void undoOpen() {

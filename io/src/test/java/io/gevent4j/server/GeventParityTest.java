@@ -181,4 +181,25 @@ class GeventParityTest {
       }
     });
   }
+
+  /** The IPv4 wildcard listens on IPv6 too, as gevent's ('', port) and a JDK ServerSocket do. */
+  @Test
+  void theWildcardAddressListensOnIpv4AndIpv6() {
+    onFreshHub(hub -> {
+      StreamServer server = new StreamServer(new InetSocketAddress(0), (s, peer) -> s.sendAll(new byte[] {7}));
+      server.start();
+      try {
+        int port = server.address().getPort();
+        for (String host : new String[] {"127.0.0.1", "::1"}) {
+          try (Socket c = Socket.createConnection(host, port, 5.0)) {
+            byte[] b = new byte[1];
+            assertEquals(1, c.recv(b, 0, 1), host);
+            assertEquals(7, b[0]);
+          }
+        }
+      } finally {
+        server.stop(1);
+      }
+    });
+  }
 }
