@@ -82,18 +82,29 @@ public final class Gevent {
 
   /**
    * Kills every greenlet with GreenletExit; with {@code block}, waits up to {@code timeout} for
-   * them to die.
+   * them to die (gevent's {@code killall(greenlets, block, timeout)}).
+   *
+   * @throws io.gevent4j.hub.Timeout when some are still alive at the timeout, as gevent's
    */
   public static void killAll(Collection<? extends Greenlet<?>> greenlets, boolean block, double timeout) {
+    killAll(greenlets, null, block, timeout);
+  }
+
+  /**
+   * Kills every greenlet with {@code error} (a new GreenletExit each when null); see
+   * {@link #killAll(Collection, boolean, double)} (gevent's {@code killall(greenlets, exception)}).
+   */
+  public static void killAll(Collection<? extends Greenlet<?>> greenlets, Throwable error, boolean block, double timeout) {
     checkTimeout(timeout);
     List<Greenlet<?>> all = new ArrayList<>(greenlets);
     Greenlet<?> self = Greenlet.getCurrent();
     for (Greenlet<?> g : all) {
-      if (g != self) g.kill(new GreenletExit(), false, 0);
+      if (g != self) g.kill(error != null ? error : new GreenletExit(), false, 0);
     }
     if (block) {
       all.remove(self);
-      joinAll(all, timeout, false);
+      List<Greenlet<?>> done = joinAll(all, timeout, false);
+      if (done.size() < all.size()) throw new io.gevent4j.hub.Timeout(timeout);
     }
   }
 
@@ -132,43 +143,68 @@ public final class Gevent {
 
   /**
    * Each object as it becomes ready (gevent's {@code iwait}); the iteration ends quietly at
-   * the timeout. Iterate it from one greenlet or thread.
+   * the timeout. Iterate it from one greenlet or thread. Closing it (try-with-resources, as
+   * gevent's {@code with iwait(...)}) removes its links at once when the loop ends early;
+   * an iteration that runs to its end removes them by itself.
    */
-  public static <W> Iterable<W> iwait(Collection<W> objects, double timeout) {
+  public static <W> Waiting<W> iwait(Collection<W> objects, double timeout) {
     checkTimeout(timeout);
-    List<W> copy = new ArrayList<>(objects);
-    return () -> new Iterator<>() {
-      private final long deadline = deadline(timeout);
-      private ReadyCollector<W> collector;
-      private W next;
-      private boolean finished;
+    return new Waiting<>(new ArrayList<>(objects), deadline(timeout));
+  }
 
-      @Override
-      public boolean hasNext() {
-        if (next != null) return true;
-        if (finished) return false;
-        if (collector == null) collector = new ReadyCollector<>(copy);
-        next = collector.next(deadline);
-        if (next == null) {
-          finished = true;
-          collector.close();
+  /** What {@link #iwait} returns: an iterable of the objects as they become ready, closeable. */
+  public static final class Waiting<W> implements Iterable<W>, AutoCloseable {
+    private final List<W> objects;
+    private final long deadline;
+    private ReadyCollector<W> collector;
+    private W next;
+    private boolean finished;
+
+    private Waiting(List<W> objects, long deadline) {
+      this.objects = objects;
+      this.deadline = deadline;
+    }
+
+    /** The iteration; one per {@code iwait} call. */
+    @Override
+    public Iterator<W> iterator() {
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          if (next != null) return true;
+          if (finished) return false;
+          if (collector == null) collector = new ReadyCollector<>(objects);
+          next = collector.next(deadline);
+          if (next == null) close();
+          return next != null;
         }
-        return next != null;
-      }
 
-      @Override
-      public W next() {
-        if (!hasNext()) throw new NoSuchElementException();
-        W w = next;
-        next = null;
-        return w;
-      }
-    };
+        @Override
+        public W next() {
+          if (!hasNext()) throw new NoSuchElementException();
+          W w = next;
+          next = null;
+          return w;
+        }
+      };
+    }
+
+    /** Ends the iteration and removes its links from the objects. Idempotent. */
+    @Override
+    public void close() {
+      finished = true;
+      if (collector != null) collector.close();
+    }
   }
 
   /** {@link Hub#sleep(double)} (gevent's {@code gevent.sleep}). */
   public static void sleep(double seconds) {
     Hub.sleep(seconds);
+  }
+
+  /** {@link Hub#sleep(double, boolean)}: with {@code ref} false the timer does not keep the hub alive. */
+  public static void sleep(double seconds, boolean ref) {
+    Hub.sleep(seconds, ref);
   }
 
   /** {@link Hub#idle()} (gevent's {@code gevent.idle}). */

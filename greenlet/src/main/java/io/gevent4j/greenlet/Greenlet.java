@@ -41,10 +41,14 @@ public class Greenlet<T> implements Linkable {
 
   private record Link<T>(LinkKind kind, Consumer<Greenlet<T>> callback, Object key) {}
 
-  private final Callable<T> body;
+  /** Dropped when the greenlet ends: what it captured must not outlive it (gevent clears _run). */
+  private Callable<T> body;
   private final Hub hub;
   private final RawGreenlet raw;
-  private final Greenlet<?> spawning;
+  /** Weak: a live greenlet must not keep its dead ancestors (and their values) reachable. */
+  private final java.lang.ref.WeakReference<Greenlet<?>> spawning;
+  /** The spawn tree's locals, shared by reference with every greenlet of the tree. */
+  private final TreeLocals tree;
   private final WaitQueue joiners = new WaitQueue();
   private final List<Link<T>> links = new ArrayList<>(2);
   private volatile boolean started;
@@ -54,8 +58,12 @@ public class Greenlet<T> implements Linkable {
   private T value;
   private volatile Throwable exception;
   private volatile long minimalIdent;
-  private Map<String, Object> treeLocals;
   private CompletableFuture<T> future;
+
+  /** The holder of a spawn tree's locals: made at the root, the map on first use. */
+  private static final class TreeLocals {
+    Map<String, Object> map;
+  }
 
   /**
    * A greenlet of the current hub that will run {@code body}; not started (gevent's
@@ -64,7 +72,9 @@ public class Greenlet<T> implements Linkable {
   public Greenlet(Callable<T> body) {
     this.body = Objects.requireNonNull(body, "body");
     this.hub = Hub.current();
-    this.spawning = getCurrent();
+    Greenlet<?> parent = getCurrent();
+    this.spawning = parent != null ? new java.lang.ref.WeakReference<>(parent) : null;
+    this.tree = parent != null ? parent.tree : new TreeLocals();
     this.raw = hub.newGreenlet(this::runBody, null);
     raw.owner(this);
     raw.onExit(r -> finish());
@@ -124,6 +134,7 @@ public class Greenlet<T> implements Linkable {
       exception = failure;
       if (failure != null) value = null;
       dead = true;
+      body = null;
       toRun = new ArrayList<>(links);
       links.clear();
       f = future;
@@ -192,10 +203,11 @@ public class Greenlet<T> implements Linkable {
       started = true;
     }
     hub.callSoon(() -> {
+      if (dead) return; // killed before the timer was even set
       TimerWatcher timer = hub.loop().timer(seconds, 0);
       timer.start(revents -> {
         timer.close();
-        if (!dead) raw.start();
+        raw.startIfNotStarted(); // a kill may have started it (to end it) already
       });
     });
     return this;
@@ -306,6 +318,14 @@ public class Greenlet<T> implements Linkable {
     return exception;
   }
 
+  /**
+   * True between its start and its death (gevent's {@code bool(greenlet)}): started and not
+   * dead.
+   */
+  public boolean alive() {
+    return started && !dead;
+  }
+
   // ---- killing ----------------------------------------------------------------------------
 
   /**
@@ -328,16 +348,19 @@ public class Greenlet<T> implements Linkable {
     Objects.requireNonNull(error, "error");
     if (Double.isNaN(timeout) || timeout < 0) throw new IllegalArgumentException("a timeout must be >= 0, not " + timeout);
     if (dead) return;
-    if (getCurrent() == this) throw sneaky(error);
-    boolean neverStarted;
+    if (getCurrent() == this) {
+      if (block) throw sneaky(error);
+      raw.throwInto(error); // as gevent: delivered at its next switch
+      return;
+    }
     synchronized (this) {
       killRequested = true;
-      neverStarted = !started;
       started = true;
     }
     raw.throwInto(error);
-    // never started: starting the raw greenlet with the kill pending ends it without running it
-    if (neverStarted) raw.start();
+    // not running yet (never started, or waiting for its startLater timer): starting the raw
+    // greenlet with the kill pending ends it at once, without running it
+    raw.startIfNotStarted();
     if (block) join(timeout);
   }
 
@@ -368,6 +391,28 @@ public class Greenlet<T> implements Linkable {
   public void rawlink(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
     addLink(LinkKind.RAW, g -> callback.run(), callback);
+  }
+
+  /**
+   * Sets {@code result} with this greenlet's value or failure when it dies (gevent's
+   * {@code link(async_result)}).
+   */
+  public void link(io.gevent4j.sync.AsyncResult<? super T> result) {
+    Objects.requireNonNull(result, "result");
+    rawlink(g -> {
+      if (g.exception() != null) result.setException(g.exception());
+      else result.set(g.value());
+    });
+  }
+
+  /** Removes every link and rawlink (gevent's {@code unlink_all}). */
+  public synchronized void unlinkAll() {
+    links.clear();
+  }
+
+  /** True when links or rawlinks are waiting for its death (gevent's {@code has_links}). */
+  public synchronized boolean hasLinks() {
+    return !links.isEmpty();
   }
 
   /** Removes a link or rawlink; no-op when absent (gevent's {@code unlink}). */
@@ -421,25 +466,30 @@ public class Greenlet<T> implements Linkable {
     return id;
   }
 
-  /** The greenlet that created this one, or null (gevent's {@code spawning_greenlet}). */
+  /**
+   * The greenlet that created this one, or null (gevent's {@code spawning_greenlet}, a weak
+   * reference there too): null also once that greenlet is garbage.
+   */
   public Greenlet<?> spawningGreenlet() {
-    return spawning;
+    return spawning != null ? spawning.get() : null;
   }
 
   /**
-   * The locals shared by this greenlet's spawn tree, made on first use at its root (gevent's
+   * The locals shared by this greenlet's spawn tree, made on first use (gevent's
    * {@code spawn_tree_locals}); nothing is allocated while unused.
    */
-  public synchronized Map<String, Object> spawnTreeLocals() {
-    if (spawning != null) return spawning.spawnTreeLocals();
-    if (treeLocals == null) treeLocals = java.util.Collections.synchronizedMap(new HashMap<>());
-    return treeLocals;
+  public Map<String, Object> spawnTreeLocals() {
+    synchronized (tree) {
+      if (tree.map == null) tree.map = java.util.Collections.synchronizedMap(new HashMap<>());
+      return tree.map;
+    }
   }
 
   /** The tree locals if some greenlet of the tree made them, else null (for run info). */
-  synchronized Map<String, Object> spawnTreeLocalsIfAny() {
-    if (spawning != null) return spawning.spawnTreeLocalsIfAny();
-    return treeLocals;
+  Map<String, Object> spawnTreeLocalsIfAny() {
+    synchronized (tree) {
+      return tree.map;
+    }
   }
 
   /** The raw greenlet under it. */

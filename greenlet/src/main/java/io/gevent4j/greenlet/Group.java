@@ -111,10 +111,14 @@ public class Group implements Iterable<Greenlet<?>> {
   public boolean join(double timeout, boolean raiseError) {
     Gevent.checkTimeout(timeout);
     if (raiseError) {
-      for (Greenlet<?> g : Gevent.iwait(snapshot(), timeout)) {
-        if (g.exception() != null) g.get();
+      // as gevent: wait for the group to empty, then raise the first failure of the members
+      // there were when join was called
+      List<Greenlet<?>> members = snapshot();
+      boolean empty = join(timeout, false);
+      for (Greenlet<?> g : members) {
+        if (g.dead() && g.exception() != null) g.get();
       }
-      return size() == 0;
+      return empty;
     }
     long deadline = Double.isInfinite(timeout) ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
     while (size() > 0) {
@@ -135,12 +139,47 @@ public class Group implements Iterable<Greenlet<?>> {
 
   /** Kills every member with GreenletExit and waits until they are dead (gevent's {@code kill()}). */
   public void kill() {
-    Gevent.killAll(snapshot());
+    kill(null, true, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Kills the members with {@code error} (a GreenletExit when null) until the group is empty —
+   * greenlets added meanwhile too; with {@code block}, up to {@code timeout} (gevent's
+   * {@code kill(exception, block, timeout)}, whose timeout is not an error either).
+   */
+  public void kill(Throwable error, boolean block, double timeout) {
+    Gevent.checkTimeout(timeout);
+    long deadline = Double.isInfinite(timeout) ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
+    Greenlet<?> self = Greenlet.getCurrent();
+    while (true) {
+      List<Greenlet<?>> alive = snapshot();
+      alive.remove(self);
+      if (alive.isEmpty()) return;
+      double left = deadline == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : (deadline - System.nanoTime()) / 1e9;
+      if (left <= 0 && block) return;
+      try {
+        Gevent.killAll(alive, error, block, Math.max(0, left));
+      } catch (io.gevent4j.hub.Timeout t) {
+        return; // the group's own timeout is swallowed, as gevent's
+      }
+      if (!block) return;
+    }
   }
 
   /** Kills one member and waits until it is dead (gevent's {@code killone}); no-op for non-members. */
   public void killOne(Greenlet<?> g) {
-    if (contains(g)) g.kill(new GreenletExit(), true, Double.POSITIVE_INFINITY);
+    killOne(g, new GreenletExit(), true, Double.POSITIVE_INFINITY);
+  }
+
+  /** Kills one member with {@code error}; see {@link Greenlet#kill(Throwable, boolean, double)}. */
+  public void killOne(Greenlet<?> g, Throwable error, boolean block, double timeout) {
+    if (contains(g)) g.kill(error, block, timeout);
+  }
+
+  /** Adds {@code g} and starts it (gevent's {@code Group.start}); a started one is just added. */
+  public void start(Greenlet<?> g) {
+    add(g);
+    g.start();
   }
 
   /**

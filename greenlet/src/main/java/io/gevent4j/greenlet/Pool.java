@@ -1,6 +1,7 @@
 package io.gevent4j.greenlet;
 
 import io.gevent4j.hub.WaitQueue;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -33,7 +34,18 @@ public class Pool extends Group {
   /** Starts {@code body} in a member greenlet, first waiting for a free slot. */
   @Override
   public <T> Greenlet<T> spawn(Callable<T> body) {
-    acquireSlot();
+    return spawn(body, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Starts {@code body} in a member greenlet, waiting up to {@code timeout} for a free slot
+   * (gevent's {@code spawn} with {@code blocking}/{@code timeout}); 0 does not wait.
+   *
+   * @throws PoolFull when no slot came free in time
+   */
+  public <T> Greenlet<T> spawn(Callable<T> body, double timeout) {
+    Objects.requireNonNull(body, "body");
+    if (!acquireSlot(timeout)) throw new PoolFull("no free slot in " + this + " within " + timeout + " s");
     Greenlet<T> g;
     try {
       g = new Greenlet<>(body);
@@ -49,9 +61,42 @@ public class Pool extends Group {
   /** Adds a greenlet, first waiting for a free slot. */
   @Override
   public void add(Greenlet<?> g) {
+    add(g, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Adds a greenlet, waiting up to {@code timeout} for a free slot (gevent's {@code add} with
+   * {@code blocking}/{@code timeout}).
+   *
+   * @throws PoolFull when no slot came free in time
+   */
+  public void add(Greenlet<?> g, double timeout) {
     if (contains(g)) return;
-    acquireSlot();
+    if (!acquireSlot(timeout)) throw new PoolFull("no free slot in " + this + " within " + timeout + " s");
     addHoldingSlot(g);
+  }
+
+  /**
+   * Runs {@code body} without waiting (gevent's {@code apply_async}): in a member greenlet
+   * when a slot is free, else — as gevent's — in a greenlet outside the pool, so it never
+   * blocks.
+   */
+  @Override
+  public <T> Greenlet<T> applyAsync(Callable<T> body) {
+    Objects.requireNonNull(body, "body");
+    if (acquireSlot(0)) {
+      Greenlet<T> g;
+      try {
+        g = new Greenlet<>(body);
+      } catch (RuntimeException | Error e) {
+        releaseSlot();
+        throw e;
+      }
+      addHoldingSlot(g);
+      g.start();
+      return g;
+    }
+    return Greenlet.spawn(body);
   }
 
   private void addHoldingSlot(Greenlet<?> g) {
@@ -59,17 +104,23 @@ public class Pool extends Group {
     if (g.dead()) discard(g); // died before it could be linked: the slot comes back
   }
 
-  private void acquireSlot() {
+  /** Takes a slot, waiting up to {@code timeout}; false when none came free in time. */
+  private boolean acquireSlot(double timeout) {
+    Gevent.checkTimeout(timeout);
+    long deadline = Double.isInfinite(timeout) ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
     while (true) {
       WaitQueue.Ticket ticket;
       synchronized (this) {
         if (taken < size && slotWaiters.isEmpty()) {
           taken++;
-          return;
+          return true;
         }
+        if (timeout == 0) return false;
         ticket = slotWaiters.enqueue(slot -> releaseSlot(), this, "a free slot");
       }
-      if (ticket.await(Double.POSITIVE_INFINITY)) return; // the slot was handed over
+      double left = deadline == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : Math.max(0, (deadline - System.nanoTime()) / 1e9);
+      if (ticket.await(left)) return true; // the slot was handed over
+      if (System.nanoTime() >= deadline) return false;
     }
   }
 

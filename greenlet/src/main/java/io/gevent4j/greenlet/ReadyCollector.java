@@ -21,11 +21,21 @@ final class ReadyCollector<W> implements AutoCloseable {
   ReadyCollector(Collection<W> objects) {
     boolean shared = false;
     for (W o : objects) {
-      if (!(o instanceof Linkable)) {
-        throw new IllegalArgumentException("cannot wait on " + o + ": not a Greenlet, Event, AsyncResult or Semaphore");
+      if (!(o instanceof Linkable) && !(o instanceof java.util.concurrent.CompletionStage<?>)) {
+        throw new IllegalArgumentException(
+            "cannot wait on " + o + ": not a Greenlet, Event, AsyncResult, Semaphore or CompletionStage");
       }
     }
     for (W o : objects) {
+      if (o instanceof java.util.concurrent.CompletionStage<?> stage && !(o instanceof Linkable)) {
+        // a future completes on its own thread: the wait is shared (no LoopExit), as a JDK wait
+        shared = true;
+        stage.whenComplete((v, e) -> {
+          ready.add(o);
+          signal.wakeOne(null);
+        });
+        continue;
+      }
       Linkable l = (Linkable) o;
       shared |= l.isShared();
       Runnable callback = () -> {

@@ -678,6 +678,12 @@ public final class Hub implements Executor, AutoCloseable {
    * {@code interruptible}: it then returns false with the interrupt status still set.
    */
   boolean block(BooleanSupplier ready, double timeout, boolean shared, Object what, boolean interruptible) {
+    return block(ready, timeout, shared, what, interruptible, true);
+  }
+
+  /** @param timerRef false: the wait's timer does not keep the hub alive (gevent's {@code ref=False}) */
+  private boolean block(BooleanSupplier ready, double timeout, boolean shared, Object what, boolean interruptible,
+      boolean timerRef) {
     checkOpen();
     RawGreenlet g = RawGreenlet.current();
     if (g == null) {
@@ -693,6 +699,7 @@ public final class Hub implements Executor, AutoCloseable {
     if (timeout == 0) return false;
     if (interruptible && Thread.currentThread().isInterrupted()) return false;
     WaitTimer timer = Double.isInfinite(timeout) ? null : waitTimer(timeout, g.isMain() ? null : g.thread());
+    if (timer != null && !timerRef) timer.watcher.setRef(false);
     RawGreenlet self = g;
     if (shared) keepAlive++;
     try {
@@ -841,6 +848,22 @@ public final class Hub implements Executor, AutoCloseable {
       return;
     }
     hub.block(() -> false, seconds, false, "sleep(" + seconds + ")");
+  }
+
+  /**
+   * {@link #sleep(double)} whose timer does not keep the hub alive when {@code ref} is false
+   * (gevent's {@code sleep(seconds, ref=False)}): with nothing else to do, the wait ends in
+   * {@link LoopExit}.
+   *
+   * @throws IllegalArgumentException for a negative or NaN delay
+   */
+  public static void sleep(double seconds, boolean ref) {
+    if (ref || seconds == 0) {
+      sleep(seconds);
+      return;
+    }
+    Timeouts.check(seconds);
+    current().block(() -> false, seconds, false, "sleep(" + seconds + ", ref=false)", false, false);
   }
 
   private void yieldOnce() {

@@ -27,7 +27,8 @@ public final class RawGreenlet {
   private volatile boolean dead;
   private final boolean main;
   private List<Consumer<RawGreenlet>> exitHooks;
-  private final RawGreenlet parent;
+  /** Weak: a live greenlet must not keep its dead spawner (and what it holds) reachable. */
+  private final java.lang.ref.WeakReference<RawGreenlet> parent;
 
   // Delivery of kills and timeouts (written by any thread, read at wait points).
   private volatile Throwable pending;
@@ -44,7 +45,8 @@ public final class RawGreenlet {
     this.main = main;
     this.id = IDS.incrementAndGet();
     this.name = name;
-    this.parent = main ? null : current();
+    RawGreenlet spawner = main ? null : current();
+    this.parent = spawner != null ? new java.lang.ref.WeakReference<>(spawner) : null;
     if (main) {
       this.thread = Thread.currentThread();
       this.started = true;
@@ -100,9 +102,9 @@ public final class RawGreenlet {
     if (t != null && !main) t.setName(name);
   }
 
-  /** The greenlet that created this one, or null when created outside a greenlet. */
+  /** The greenlet that created this one, or null when created outside a greenlet or once it is garbage. */
   public RawGreenlet parent() {
-    return parent;
+    return parent != null ? parent.get() : null;
   }
 
   /** True for the hub's owner thread, which hands the hub its turn when it waits (gevent's main greenlet). */
@@ -140,6 +142,18 @@ public final class RawGreenlet {
     started = true;
     hub.startGreenlet(this);
     return this;
+  }
+
+  /**
+   * Starts it unless it was started already (by a timer, or by a kill that ends it before it
+   * runs). Any thread.
+   *
+   * @return true when this call started it
+   */
+  public synchronized boolean startIfNotStarted() {
+    if (started) return false;
+    start();
+    return true;
   }
 
   void bindThread(Thread t) {

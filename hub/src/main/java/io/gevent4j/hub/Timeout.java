@@ -25,6 +25,7 @@ public class Timeout extends Error implements AutoCloseable {
 
   private final double seconds;
   private final transient Throwable toThrow;
+  private final String message;
   private transient TimerWatcher timer;
   private transient RawGreenlet target;
   /** It fired: its error was delivered to the target (thrown at a wait point, or by an interrupt). */
@@ -36,7 +37,7 @@ public class Timeout extends Error implements AutoCloseable {
    * @throws IllegalArgumentException for NaN or a negative value
    */
   public Timeout(double seconds) {
-    this(seconds, null);
+    this(seconds, (Throwable) null);
   }
 
   /**
@@ -48,6 +49,25 @@ public class Timeout extends Error implements AutoCloseable {
     super(null, null, false, false);
     this.seconds = Timeouts.check(seconds);
     this.toThrow = toThrow;
+    this.message = null;
+  }
+
+  /**
+   * A timeout that raises itself with {@code message} in its text (gevent's
+   * {@code Timeout(seconds, "message")}); not started.
+   *
+   * @throws IllegalArgumentException for NaN or a negative value
+   */
+  public Timeout(double seconds, String message) {
+    super(null, null, false, false);
+    this.seconds = Timeouts.check(seconds);
+    this.toThrow = null;
+    this.message = message;
+  }
+
+  /** What it raises instead of itself, or null (gevent's {@code Timeout.exception}). */
+  public Throwable exception() {
+    return toThrow;
   }
 
   /** Starts a timeout of {@code seconds} in the current greenlet (or thread). */
@@ -153,6 +173,8 @@ public class Timeout extends Error implements AutoCloseable {
 
   @Override
   public String getMessage() {
-    return toThrow != null ? seconds + " seconds (raising " + toThrow + ")" : seconds + " second" + (seconds == 1 ? "" : "s");
+    if (toThrow != null) return seconds + " seconds (raising " + toThrow + ")";
+    String text = seconds + " second" + (seconds == 1 ? "" : "s");
+    return message != null ? text + ": " + message : text;
   }
 }

@@ -565,7 +565,11 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
       Gevent.joinAll(running, timeout, false);
       running = others(group, self);
       if (!running.isEmpty()) {
-        Gevent.killAll(running, true, KILL_WAIT);
+        try {
+          Gevent.killAll(running, true, KILL_WAIT);
+        } catch (io.gevent4j.hub.Timeout stillRunning) {
+          // reported below
+        }
         List<Greenlet<?>> stuck = others(group, self);
         if (!stuck.isEmpty()) {
           log.warn("{}: {} handler(s) still running {} s after being killed: {}", this, stuck.size(), KILL_WAIT, stuck);

@@ -24,4 +24,13 @@ public class Channel<T> extends Queue<T> {
   public Channel() {
     super(Store.fifo(0));
   }
+
+  /**
+   * Putters waiting minus getters waiting (gevent's {@code balance}): positive while items wait
+   * for getters, negative while getters wait for items. Any thread.
+   */
+  @Override
+  public int balance() {
+    return super.balance();
+  }
 }

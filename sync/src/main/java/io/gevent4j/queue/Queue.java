@@ -941,4 +941,11 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     return this;
   }
 
+
+  /** Putters waiting minus getters waiting (gevent's {@code Channel.balance}). Any thread. */
+  int balance() {
+    synchronized (lock) {
+      return putWaits.size() - getting;
+    }
+  }
 }

@@ -258,4 +258,11 @@ public final class AsyncResult<T> implements Linkable {
     Outcome<T> o = outcome;
     return "AsyncResult(" + (o == null ? "not ready" : o.failure() != null ? "failed: " + o.failure() : "value: " + o.value()) + ")";
   }
+
+  /** Rawlinks not run yet (gevent's {@code linkcount()}). Any thread. */
+  public int linkCount() {
+    synchronized (lock) {
+      return links.size();
+    }
+  }
 }

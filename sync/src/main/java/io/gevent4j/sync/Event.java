@@ -199,8 +199,8 @@ public final class Event implements Linkable {
     return waiters.size();
   }
 
-  /** Rawlinks not run yet (gevent's {@code linkcount()}). */
-  int linkCount() {
+  /** Rawlinks not run yet (gevent's {@code linkcount()}). Any thread. */
+  public int linkCount() {
     synchronized (lock) {
       return links.size();
     }

@@ -249,4 +249,11 @@ public class Semaphore implements Linkable {
   public String toString() {
     return getClass().getSimpleName() + "(counter=" + counter() + ", " + acquirers.size() + " waiting)";
   }
+
+  /** Rawlinks not run yet (gevent's {@code linkcount()}). Any thread. */
+  public int linkCount() {
+    synchronized (lock) {
+      return links.size();
+    }
+  }
 }

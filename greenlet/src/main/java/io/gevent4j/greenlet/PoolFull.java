@@ -1,0 +1,17 @@
+package io.gevent4j.greenlet;
+
+import io.gevent4j.queue.QueueFull;
+
+/**
+ * No slot of a {@link Pool} came free in time (gevent's {@code PoolFull}, a {@code queue.Full}):
+ * thrown by {@link Pool#spawn(java.util.concurrent.Callable, double)} and
+ * {@link Pool#add(Greenlet, double)}.
+ */
+public class PoolFull extends QueueFull {
+  private static final long serialVersionUID = 1L;
+
+  /** @param message what was waited for, and how long */
+  public PoolFull(String message) {
+    super(message);
+  }
+}
