@@ -261,7 +261,7 @@ public final class Gevent {
   }
 
   static void checkTimeout(double timeout) {
-    if (Double.isNaN(timeout) || timeout < 0) throw new IllegalArgumentException("a timeout must be >= 0, not " + timeout);
+    io.gevent4j.hub.internal.Timeouts.check(timeout);
   }
 
   private static long deadline(double timeout) {

@@ -5,7 +5,7 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.Linkable;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.Timeout;
-import io.gevent4j.hub.WaitQueue;
+import io.gevent4j.hub.internal.WaitQueue;
 import io.gevent4j.loop.TimerWatcher;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,7 +76,7 @@ public class Greenlet<T> implements Linkable {
     this.spawning = parent != null ? new java.lang.ref.WeakReference<>(parent) : null;
     this.tree = parent != null ? parent.tree : new TreeLocals();
     this.raw = hub.newGreenlet(this::runBody, null);
-    raw.owner(this);
+    io.gevent4j.hub.internal.HubAccess.get().owner(raw, this);
     raw.onExit(r -> finish());
   }
 
@@ -197,7 +197,7 @@ public class Greenlet<T> implements Linkable {
    * @throws IllegalArgumentException for a negative or NaN delay
    */
   public Greenlet<T> startLater(double seconds) {
-    if (Double.isNaN(seconds) || seconds < 0) throw new IllegalArgumentException("a delay must be >= 0, not " + seconds);
+    io.gevent4j.hub.internal.Timeouts.check(seconds);
     synchronized (this) {
       if (started) return this;
       started = true;
@@ -227,7 +227,7 @@ public class Greenlet<T> implements Linkable {
    * @throws IllegalArgumentException for a negative or NaN timeout
    */
   public boolean join(double timeout) {
-    if (Double.isNaN(timeout) || timeout < 0) throw new IllegalArgumentException("a timeout must be >= 0, not " + timeout);
+    io.gevent4j.hub.internal.Timeouts.check(timeout);
     checkNotSelf("join");
     while (!dead) {
       WaitQueue.Ticket ticket = joiners.enqueue(null, this, "the greenlet to end");
@@ -346,7 +346,7 @@ public class Greenlet<T> implements Linkable {
    */
   public void kill(Throwable error, boolean block, double timeout) {
     Objects.requireNonNull(error, "error");
-    if (Double.isNaN(timeout) || timeout < 0) throw new IllegalArgumentException("a timeout must be >= 0, not " + timeout);
+    io.gevent4j.hub.internal.Timeouts.check(timeout);
     if (dead) return;
     if (getCurrent() == this) {
       if (block) throw sneaky(error);

@@ -1,7 +1,7 @@
 package io.gevent4j.greenlet;
 
 import io.gevent4j.hub.GreenletExit;
-import io.gevent4j.hub.WaitQueue;
+import io.gevent4j.hub.internal.WaitQueue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;

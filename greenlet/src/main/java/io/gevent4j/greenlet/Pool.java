@@ -1,6 +1,6 @@
 package io.gevent4j.greenlet;
 
-import io.gevent4j.hub.WaitQueue;
+import io.gevent4j.hub.internal.WaitQueue;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 

@@ -1,5 +1,9 @@
 package io.gevent4j.hub;
 
+import io.gevent4j.hub.internal.HubAccess;
+import io.gevent4j.hub.internal.Timeouts;
+import io.gevent4j.hub.internal.WaitQueue;
+
 import io.gevent4j.loop.AsyncWatcher;
 import io.gevent4j.loop.Backend;
 import io.gevent4j.loop.IdleWatcher;
@@ -54,6 +58,35 @@ public final class Hub implements Executor, AutoCloseable {
   private static final AtomicLong GREENLET_NAMES = new AtomicLong();
   /** Every open hub, for the blocking monitor and run info. */
   static final Set<Hub> HUBS = ConcurrentHashMap.newKeySet();
+
+  static {
+    HubAccess.install(new HubAccess() {
+      @Override
+      public boolean block(Hub hub, BooleanSupplier ready, double timeout, boolean shared, Object what, boolean interruptible) {
+        return hub.block(ready, timeout, shared, what, interruptible);
+      }
+
+      @Override
+      public void wake(Hub hub, Thread waiter) {
+        hub.wake(waiter);
+      }
+
+      @Override
+      public Hub ofHubThread() {
+        return Hub.ofHubThread();
+      }
+
+      @Override
+      public boolean ownsHub(Thread thread) {
+        return Hub.ofOwner(thread) != null;
+      }
+
+      @Override
+      public void owner(RawGreenlet g, Object owner) {
+        g.owner(owner);
+      }
+    });
+  }
 
   /** Hub callbacks are marked so that blocking inside one is refused. */
   private record Callback(Runnable body) implements Runnable {
@@ -226,11 +259,6 @@ public final class Hub implements Executor, AutoCloseable {
     if (thread != Thread.currentThread() || thread.isVirtual()) return null;
     Hub h = THREAD_HUB.get();
     return h != null && !h.closed && h.owner == thread ? h : null;
-  }
-
-  /** True when {@code thread} is the current thread and owns an open hub (without making one). */
-  public static boolean ownsHub(Thread thread) {
-    return ofOwner(thread) != null;
   }
 
   /** The hub whose hub thread this is, or null. */

@@ -68,7 +68,7 @@ public final class RawGreenlet {
    *
    * @throws IllegalStateException when already set
    */
-  public void owner(Object owner) {
+  void owner(Object owner) {
     synchronized (this) {
       if (this.owner != null) throw new IllegalStateException(this + " already runs for " + this.owner);
       this.owner = owner;

@@ -1,5 +1,7 @@
 package io.gevent4j.hub;
 
+import io.gevent4j.hub.internal.Timeouts;
+
 import java.util.concurrent.atomic.AtomicReference;
 
 /**

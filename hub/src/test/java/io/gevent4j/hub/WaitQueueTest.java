@@ -1,5 +1,7 @@
 package io.gevent4j.hub;
 
+import io.gevent4j.hub.internal.WaitQueue;
+
 import static io.gevent4j.hub.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -426,9 +426,7 @@ public class HttpServer implements AutoCloseable {
    * @throws IllegalArgumentException for a negative or NaN timeout
    */
   public void stop(double timeout) {
-    if (Double.isNaN(timeout) || timeout < 0) {
-      throw new IllegalArgumentException("a timeout must be >= 0 seconds (or infinite), not " + timeout);
-    }
+    io.gevent4j.hub.internal.Timeouts.check(timeout);
     stopping = true;
     configurable = false;
     for (HttpConnection c : connections) c.closeIfIdle();

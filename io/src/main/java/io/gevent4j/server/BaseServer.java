@@ -245,10 +245,7 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
   }
 
   private static double checkTimeout(double timeout) {
-    if (Double.isNaN(timeout) || timeout < 0) {
-      throw new IllegalArgumentException("a timeout must be >= 0 seconds (or infinite), not " + timeout);
-    }
-    return timeout;
+    return io.gevent4j.hub.internal.Timeouts.check(timeout);
   }
 
   // ---- starting -----------------------------------------------------------------------------

@@ -715,7 +715,7 @@ public class Socket implements ByteChannel, AutoCloseable {
   }
 
   static void checkTimeout(double timeout) {
-    if (Double.isNaN(timeout) || timeout < 0) throw new IllegalArgumentException("a timeout must be >= 0, not " + timeout);
+    io.gevent4j.hub.internal.Timeouts.check(timeout);
   }
 
   @Override

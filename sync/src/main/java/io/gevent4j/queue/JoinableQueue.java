@@ -1,6 +1,6 @@
 package io.gevent4j.queue;
 
-import io.gevent4j.hub.WaitQueue;
+import io.gevent4j.hub.internal.WaitQueue;
 
 /**
  * A FIFO queue that counts unfinished tasks (gevent's {@code gevent.queue.JoinableQueue},

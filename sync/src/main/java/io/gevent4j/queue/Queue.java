@@ -1,6 +1,6 @@
 package io.gevent4j.queue;
 
-import io.gevent4j.hub.WaitQueue;
+import io.gevent4j.hub.internal.WaitQueue;
 import java.util.AbstractQueue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -198,10 +198,7 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
   }
 
   static double checkTimeout(double timeout) {
-    if (Double.isNaN(timeout) || timeout < 0) {
-      throw new IllegalArgumentException("a timeout must be >= 0 seconds (or infinite), not " + timeout);
-    }
-    return timeout;
+    return io.gevent4j.hub.internal.Timeouts.check(timeout);
   }
 
   /** A JDK timeout in seconds: negative means "do not wait", the largest means forever. */
@@ -564,7 +561,7 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
    */
   private void yieldToGetter(Op op) {
     if (maxsize != 0 || !op.handedToGetter) return;
-    if (io.gevent4j.hub.RawGreenlet.current() != null || io.gevent4j.hub.Hub.ownsHub(Thread.currentThread())) {
+    if (io.gevent4j.hub.RawGreenlet.current() != null || io.gevent4j.hub.internal.HubAccess.get().ownsHub(Thread.currentThread())) {
       io.gevent4j.hub.Hub.sleep(0);
     }
   }

@@ -10,7 +10,7 @@
  * contracts (null items refused, an iterator that does not consume). Waiters are served
  * first come, first served, and a put hands its item straight to the first waiting getter.
  * Queues work across hubs and threads: a greenlet waiting on hub A is woken by a put from
- * hub B or from a plain thread. Every wait goes through {@link io.gevent4j.hub.WaitQueue};
+ * hub B or from a plain thread. Every wait goes through {@link io.gevent4j.hub.internal.WaitQueue};
  * nothing waits or wakes while holding a queue's lock. See {@code docs/queue.md}.
  */
 package io.gevent4j.queue;

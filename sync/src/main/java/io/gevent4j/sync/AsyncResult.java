@@ -2,7 +2,7 @@ package io.gevent4j.sync;
 
 import io.gevent4j.hub.Timeout;
 import io.gevent4j.hub.Linkable;
-import io.gevent4j.hub.WaitQueue;
+import io.gevent4j.hub.internal.WaitQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

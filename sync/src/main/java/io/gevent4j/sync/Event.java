@@ -3,7 +3,7 @@ package io.gevent4j.sync;
 import io.gevent4j.hub.BlockingSwitchOutError;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.Linkable;
-import io.gevent4j.hub.WaitQueue;
+import io.gevent4j.hub.internal.WaitQueue;
 import java.util.List;
 
 /**

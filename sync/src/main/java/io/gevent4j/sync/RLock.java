@@ -1,6 +1,6 @@
 package io.gevent4j.sync;
 
-import io.gevent4j.hub.WaitQueue;
+import io.gevent4j.hub.internal.WaitQueue;
 import java.util.Date;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package io.gevent4j.sync;
 
 import io.gevent4j.hub.Linkable;
-import io.gevent4j.hub.WaitQueue;
+import io.gevent4j.hub.internal.WaitQueue;
 import java.util.List;
 
 /**

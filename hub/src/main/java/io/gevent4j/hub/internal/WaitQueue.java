@@ -1,4 +1,8 @@
-package io.gevent4j.hub;
+package io.gevent4j.hub.internal;
+
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.LoopExit;
+import io.gevent4j.hub.RawGreenlet;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,9 +42,9 @@ public final class WaitQueue {
   /** Who uses the queue: a hub's greenlets, callbacks and owner count as one (its owner thread). */
   private static Thread identity() {
     RawGreenlet g = RawGreenlet.current();
-    if (g != null) return g.hub.owner;
-    Hub h = Hub.ofHubThread();
-    return h != null ? h.owner : Thread.currentThread();
+    if (g != null) return g.hub().owner();
+    Hub h = HubAccess.get().ofHubThread();
+    return h != null ? h.owner() : Thread.currentThread();
   }
 
   /**
@@ -131,7 +135,7 @@ public final class WaitQueue {
       }
       boolean woken;
       try {
-        woken = hub.block(() -> state.get() == WOKEN, timeout, shared || likeJdk, this, interruptible);
+        woken = HubAccess.get().block(hub, () -> state.get() == WOKEN, timeout, shared || likeJdk, this, interruptible);
         // (read when the wait starts: a queue that becomes shared later cannot save a wait
         // that already ended in LoopExit)
       } catch (Throwable t) {
@@ -144,7 +148,7 @@ public final class WaitQueue {
 
     /** The value the waker handed over (null for a plain wake-up). */
     /** What this ticket waits for, in its user's terms: "an item from Queue(...)". */
-    String describe() {
+    public String describe() {
       String of = owner == null ? "a WaitQueue"
           : owner instanceof java.util.Collection<?> c // its toString would list the items
               ? owner.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(owner)) + " (" + c.size() + " items)"
@@ -203,7 +207,7 @@ public final class WaitQueue {
      */
     public void signal() {
       if (state.get() != WOKEN) throw new IllegalStateException("signal() a ticket that claimOne/claimAll returned");
-      hub.wake(thread);
+      HubAccess.get().wake(hub, thread);
     }
   }
 

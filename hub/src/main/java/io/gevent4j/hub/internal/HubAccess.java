@@ -1,0 +1,55 @@
+package io.gevent4j.hub.internal;
+
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.RawGreenlet;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The hub's package-private operations, for gevent4j's own modules (the JDK's
+ * {@code SharedSecrets} idiom): {@link Hub} installs the implementation when it is loaded, so
+ * that waiting on a hub stays out of its public API.
+ */
+public interface HubAccess {
+  /** The one wait point: see {@code Hub.block}. */
+  boolean block(Hub hub, BooleanSupplier ready, double timeout, boolean shared, Object what, boolean interruptible);
+
+  /** Wakes whoever waits in {@link #block} from {@code waiter}. */
+  void wake(Hub hub, Thread waiter);
+
+  /** The hub whose hub thread is the current thread, or null. */
+  Hub ofHubThread();
+
+  /** True when {@code thread} is the current thread and owns an open hub (without making one). */
+  boolean ownsHub(Thread thread);
+
+  /** Records what a raw greenlet runs for (a {@code Greenlet}); once. */
+  void owner(RawGreenlet g, Object owner);
+
+  /** The implementation, installed by {@link Hub}. */
+  static HubAccess get() {
+    HubAccess a = Holder.access;
+    if (a == null) {
+      // the hub's class installs it while it initializes
+      try {
+        Class.forName(Hub.class.getName(), true, Hub.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException(e);
+      }
+      a = Holder.access;
+    }
+    return a;
+  }
+
+  /** For {@link Hub} only. */
+  static void install(HubAccess access) {
+    if (Holder.access != null) throw new IllegalStateException("installed already");
+    Holder.access = access;
+  }
+
+  /** Where the implementation lives. */
+  final class Holder {
+    private static volatile HubAccess access;
+
+    private Holder() {}
+  }
+}
