@@ -1,6 +1,7 @@
 package io.gevent4j.hub;
 
 import io.gevent4j.loop.Backend;
+import io.gevent4j.loop.internal.Setting;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -27,26 +28,27 @@ import java.util.function.Function;
 public final class Config {
   private Config() {}
 
-  private record Setting(String environment, String defaultValue, String allowed, Function<String, Object> parser) {}
+  /** A setting: where else it is read from, its default, and how its value is checked. */
+  private record Definition(String environment, String defaultValue, String allowed, Function<String, Object> parser) {}
 
-  private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
+  private static final Map<String, Definition> SETTINGS = new LinkedHashMap<>();
 
   static {
-    SETTINGS.put("gevent.loop", new Setting("GEVENT_LOOP", "libev", "libev, libuv",
+    SETTINGS.put(Backend.PROPERTY, new Definition(Backend.ENVIRONMENT, Backend.LIBEV.id(), "libev, libuv",
         v -> Backend.parse(v, "gevent.loop")));
-    SETTINGS.put("gevent.resolver", new Setting("GEVENT_RESOLVER", "thread", "thread, block, ares, dnsjava",
+    SETTINGS.put("gevent.resolver", new Definition("GEVENT_RESOLVER", "thread", "thread, block, ares, dnsjava",
         v -> oneOf(v, Set.of("thread", "block", "ares", "dnsjava"))));
-    SETTINGS.put("gevent.threadpool.size", new Setting("GEVENT_THREADPOOL_SIZE", "10", "an integer > 0", v -> {
+    SETTINGS.put("gevent.threadpool.size", new Definition("GEVENT_THREADPOOL_SIZE", "10", "an integer > 0", v -> {
       int n = Integer.parseInt(v.strip());
       if (n <= 0) throw new IllegalArgumentException();
       return n;
     }));
-    SETTINGS.put("gevent.maxBlockingTime", new Setting("GEVENT_MAX_BLOCKING_TIME", "0.1", "a number of seconds > 0", v -> {
+    SETTINGS.put("gevent.maxBlockingTime", new Definition("GEVENT_MAX_BLOCKING_TIME", "0.1", "a number of seconds > 0", v -> {
       double d = Double.parseDouble(v.strip());
       if (!(d > 0) || Double.isInfinite(d)) throw new IllegalArgumentException();
       return d;
     }));
-    SETTINGS.put("gevent.monitorThread", new Setting("GEVENT_MONITOR_THREAD_ENABLE", "false", "true, false",
+    SETTINGS.put("gevent.monitorThread", new Definition("GEVENT_MONITOR_THREAD_ENABLE", "false", "true, false",
         v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
           case "true", "1", "yes", "on" -> true;
           case "false", "0", "no", "off" -> false;
@@ -68,11 +70,7 @@ public final class Config {
    * @throws IllegalArgumentException for an unknown key
    */
   public static String get(String key) {
-    Setting s = setting(key);
-    String value = System.getProperty(key);
-    if (value == null || value.isBlank()) value = System.getenv(s.environment());
-    if (value == null || value.isBlank()) value = s.defaultValue();
-    return value;
+    return read(key).value();
   }
 
   /** Every setting's key. */
@@ -80,22 +78,26 @@ public final class Config {
     return SETTINGS.keySet();
   }
 
-  private static Setting setting(String key) {
-    Setting s = SETTINGS.get(key);
+  private static Setting read(String key) {
+    Definition s = definition(key);
+    return Setting.read(key, s.environment(), s.defaultValue());
+  }
+
+  private static Definition definition(String key) {
+    Definition s = SETTINGS.get(key);
     if (s == null) throw new IllegalArgumentException("no gevent4j setting " + key + "; settings: " + SETTINGS.keySet());
     return s;
   }
 
   /** The parsed value: a {@link Backend}, a String, an Integer, a Double or a Boolean. */
   static Object value(String key) {
-    Setting s = setting(key);
-    String raw = get(key);
+    Definition s = definition(key);
+    Setting raw = read(key);
     try {
-      return s.parser().apply(raw);
+      return s.parser().apply(raw.value());
     } catch (IllegalArgumentException e) {
-      String source = System.getProperty(key) != null && !System.getProperty(key).isBlank() ? key : s.environment();
-      if (raw.equals(s.defaultValue())) source = key;
-      throw new IllegalArgumentException(source + "=" + raw + " is not valid; " + key + " takes " + s.allowed(), e);
+      throw new IllegalArgumentException(raw.source() + "=" + raw.value() + " is not valid; " + key + " takes "
+          + s.allowed(), e);
     }
   }
 

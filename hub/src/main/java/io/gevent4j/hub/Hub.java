@@ -196,6 +196,7 @@ public final class Hub implements Executor, AutoCloseable {
   private void hubThread(CompletableFuture<Void> ready) {
     try {
       Backend backend = Config.loop();
+      Resolvers.checkAvailable(Config.resolver());
       loop = Loop.create(backend);
       loop.setOwner(t -> (t.isVirtual() && isOwnGreenlet()) || (t == owner && ownerTurn));
       wakeUp = loop.async();

@@ -4,9 +4,11 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The resolvers the hub module has, and the lookup of those other modules provide. */
 final class Resolvers {
@@ -19,11 +21,32 @@ final class Resolvers {
       case "block":
         return new JdkResolver(hub, false);
       default:
-        for (Resolver.Provider p : ServiceLoader.load(Resolver.Provider.class)) {
-          if (p.name().equals(name)) return p.create(hub);
-        }
-        throw new IllegalStateException("gevent.resolver=" + name + " needs the gevent4j-dns module on the class path");
+        return provider(name).create(hub);
     }
+  }
+
+  /**
+   * Fails a hub's start, rather than its first lookup, when {@code gevent.resolver} names a
+   * resolver that no module on the class path provides.
+   */
+  static void checkAvailable(String name) {
+    if (!name.equals("thread") && !name.equals("block")) provider(name);
+  }
+
+  private static final Map<String, Resolver.Provider> PROVIDERS = new ConcurrentHashMap<>();
+
+  private static Resolver.Provider provider(String name) {
+    Resolver.Provider found = PROVIDERS.get(name);
+    if (found != null) return found;
+    for (Resolver.Provider p : ServiceLoader.load(Resolver.Provider.class)) {
+      if (p.name().equals(name)) {
+        PROVIDERS.putIfAbsent(name, p);
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("gevent.resolver=" + name + " is provided by the gevent4j-dns module, which is"
+        + " not on the class path: add the dependency io.gevent4j:gevent4j-dns (module io.gevent4j.dns), or choose"
+        + " the resolver thread or block");
   }
 
   /** The JDK's resolver, run on the hub's thread pool ({@code thread}) or in place ({@code block}). */

@@ -55,6 +55,22 @@ class ConfigTest {
   @Test
   void aBadValueFailsTheHubsStartUp() throws Exception {
     System.setProperty("gevent.monitorThread", "maybe");
+    Throwable failure = startFailure();
+    assertTrue(failure instanceof IllegalArgumentException, String.valueOf(failure));
+    assertTrue(failure.getMessage().contains("gevent.monitorThread=maybe"), failure.getMessage());
+  }
+
+  @Test
+  void aResolverFromAModuleNotOnTheClassPathFailsTheHubsStartUpNamingTheModule() throws Exception {
+    // the hub module's tests do not have gevent4j-dns, which provides ares and dnsjava
+    System.setProperty("gevent.resolver", "ares");
+    Throwable failure = startFailure();
+    assertTrue(failure instanceof IllegalArgumentException, String.valueOf(failure));
+    assertTrue(failure.getMessage().contains("gevent.resolver=ares"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("io.gevent4j:gevent4j-dns"), failure.getMessage());
+  }
+
+  private static Throwable startFailure() throws InterruptedException {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread t = Thread.ofPlatform().start(() -> {
       try {
@@ -64,7 +80,6 @@ class ConfigTest {
       }
     });
     t.join();
-    assertTrue(failure.get() instanceof IllegalArgumentException, String.valueOf(failure.get()));
-    assertTrue(failure.get().getMessage().contains("gevent.monitorThread=maybe"), failure.get().getMessage());
+    return failure.get();
   }
 }

@@ -212,17 +212,29 @@ public class Socket implements ByteChannel, AutoCloseable {
   }
 
   /**
-   * The timeout for every operation (gevent's {@code settimeout}): negative for none, 0 for
-   * non-blocking, else seconds.
+   * {@link #setTimeout(double)}'s "no timeout" (gevent's {@code settimeout(None)}), and what
+   * {@link #getTimeout()} returns then.
+   */
+  public static final double NO_TIMEOUT = -1;
+
+  /**
+   * The timeout for every operation (gevent's {@code settimeout}): {@link #NO_TIMEOUT} (or any
+   * negative value, or infinity) for none, 0 for non-blocking, else seconds.
+   *
+   * <p>This is the one place where a negative number is not refused: the timeout is a setting
+   * of the socket, as gevent's {@code settimeout(None)} and the JDK's {@code setSoTimeout(0)}
+   * are, not a wait; every method that waits refuses a negative timeout.
    *
    * @throws IllegalArgumentException for NaN
    */
   public void setTimeout(double seconds) {
-    if (Double.isNaN(seconds)) throw new IllegalArgumentException("a socket timeout cannot be NaN");
-    this.timeout = seconds < 0 || Double.isInfinite(seconds) ? -1 : seconds;
+    if (Double.isNaN(seconds)) {
+      throw new IllegalArgumentException(this + ".setTimeout(NaN): give seconds >= 0, or Socket.NO_TIMEOUT for none");
+    }
+    this.timeout = seconds < 0 || Double.isInfinite(seconds) ? NO_TIMEOUT : seconds;
   }
 
-  /** The timeout: -1 for none (gevent's {@code gettimeout()} is None then). */
+  /** The timeout: {@link #NO_TIMEOUT} for none (gevent's {@code gettimeout()} is None then). */
   public double getTimeout() {
     return timeout;
   }

@@ -1,5 +1,6 @@
 package io.gevent4j.loop;
 
+import io.gevent4j.loop.internal.Setting;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -38,15 +39,10 @@ public enum Backend {
    *     the valid values
    */
   public static Backend configured() {
-    String value = System.getProperty(PROPERTY);
-    String source = PROPERTY;
-    if (value == null || value.isBlank()) {
-      value = System.getenv(ENVIRONMENT);
-      source = ENVIRONMENT;
-    }
-    if (value == null || value.isBlank()) return LIBEV;
-    return parse(value, source);
+    Setting setting = Setting.read(PROPERTY, ENVIRONMENT, LIBEV.id);
+    return parse(setting.value(), setting.source());
   }
+
 
   /**
    * The backend with this name (case-insensitive).

@@ -1,7 +1,6 @@
 package io.gevent4j.sync;
 
 import io.gevent4j.hub.Timeout;
-import io.gevent4j.hub.Linkable;
 import io.gevent4j.hub.internal.WaitQueue;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,17 +32,16 @@ import java.util.concurrent.CompletionException;
  *
  * @param <T> the value's type
  */
-public final class AsyncResult<T> implements Linkable {
-  private final Object lock = new Object();
-  private final WaitQueue waiters = new WaitQueue();
-  private final Links links = new Links(lock, null);
+public final class AsyncResult<T> extends AbstractLinkable {
   /** Null until set; replaced as a whole, so readers never see half of two outcomes. */
   private volatile Outcome<T> outcome;
   /** Futures handed out before the outcome; guarded by lock. */
   private List<CompletableFuture<T>> futures;
 
   /** An empty result. */
-  public AsyncResult() {}
+  public AsyncResult() {
+    super(false);
+  }
 
   /**
    * Stores {@code value} (may be null), wakes every waiter and schedules the rawlinks (gevent's
@@ -205,39 +203,6 @@ public final class AsyncResult<T> implements Linkable {
   }
 
   /**
-   * Runs {@code callback} on the caller's hub once ready: soon when ready already (gevent's
-   * {@code rawlink}; see {@link Event#rawlink} for the rules). One-shot; must not block.
-   *
-   * @throws NullPointerException when {@code callback} is null
-   */
-  @Override
-  public void rawlink(Runnable callback) {
-    List<Links.Link> due;
-    synchronized (lock) {
-      due = links.add(callback, outcome != null);
-    }
-    links.schedule(due);
-  }
-
-  /** Removes the first link to {@code callback} not run yet (gevent's {@code unlink}); as {@link Event#unlink}. */
-  @Override
-  public void unlink(Runnable callback) {
-    synchronized (lock) {
-      links.remove(callback);
-    }
-  }
-
-  /**
-   * True once another thread or hub than its creator's has used this result, or after
-   * {@code markShared()}: waits on it then keep their hub alive instead of ending in
-   * {@link io.gevent4j.hub.LoopExit}.
-   */
-  @Override
-  public boolean isShared() {
-    return waiters.isShared();
-  }
-
-  /**
    * Makes waits on this result keep their hub alive, as if another thread had used it already:
    * for a result that a thread or hub which has not touched it yet will set. Returns this.
    */
@@ -246,23 +211,11 @@ public final class AsyncResult<T> implements Linkable {
     return this;
   }
 
-  /** Greenlets and threads waiting now (for tests and diagnostics). */
-  int waiting() {
-    return waiters.size();
-  }
-
   private record Outcome<T>(T value, Throwable failure) {}
 
   @Override
   public String toString() {
     Outcome<T> o = outcome;
     return "AsyncResult(" + (o == null ? "not ready" : o.failure() != null ? "failed: " + o.failure() : "value: " + o.value()) + ")";
-  }
-
-  /** Rawlinks not run yet (gevent's {@code linkcount()}). Any thread. */
-  public int linkCount() {
-    synchronized (lock) {
-      return links.size();
-    }
   }
 }

@@ -2,7 +2,6 @@ package io.gevent4j.sync;
 
 import io.gevent4j.hub.BlockingSwitchOutError;
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.Linkable;
 import io.gevent4j.hub.internal.WaitQueue;
 import java.util.List;
 
@@ -29,10 +28,7 @@ import java.util.List;
  * {@link io.gevent4j.hub.LoopExit}; once another thread or hub has used it, or after
  * {@link #markShared()}, the wait keeps its hub alive instead.
  */
-public final class Event implements Linkable {
-  private final Object lock = new Object();
-  private final WaitQueue waiters = new WaitQueue();
-  private final Links links = new Links(lock, null);
+public final class Event extends AbstractLinkable {
   private volatile boolean flag;
   /** Waiters woken by a set that have not resumed yet; guarded by lock. */
   private int notifying;
@@ -40,7 +36,9 @@ public final class Event implements Linkable {
   private final java.util.function.Consumer<Object> onAbandoned = handed -> resumed();
 
   /** A clear event. */
-  public Event() {}
+  public Event() {
+    super(false);
+  }
 
   /**
    * Sets the flag and wakes every waiter, in the order they came; schedules the rawlinks
@@ -139,71 +137,12 @@ public final class Event implements Linkable {
   }
 
   /**
-   * Runs {@code callback} once, soon after the event is (or becomes) set, on the hub of the
-   * caller (gevent's {@code rawlink}): in that hub's thread, as a {@code Hub.callSoon} callback,
-   * after the set (never inside it). The link is one-shot: it is removed before the call, and
-   * links run in the order they were added. The callback must not block (a wait there throws
-   * {@link BlockingSwitchOutError}); an exception escaping it is logged by its hub. When that
-   * hub is closed by then, the callback is dropped. Never blocks. Any greenlet or platform
-   * thread may call (a platform thread's hub is created if needed, and runs the callback when the
-   * thread next runs its hub); the rules are the same for {@link AsyncResult} and
-   * {@link Semaphore}.
-   *
-   * @throws NullPointerException when {@code callback} is null
-   * @throws IllegalStateException in a virtual thread that is not a greenlet (it has no hub)
-   */
-  @Override
-  public void rawlink(Runnable callback) {
-    List<Links.Link> due;
-    synchronized (lock) {
-      due = links.add(callback, flag);
-    }
-    links.schedule(due);
-  }
-
-  /**
-   * Removes the first link to {@code callback} (compared with {@code equals}) that has not run
-   * yet, even when already scheduled (gevent's {@code unlink}); nothing when there is none.
-   * Never blocks; any thread may call.
-   *
-   * @throws NullPointerException when {@code callback} is null
-   */
-  @Override
-  public void unlink(Runnable callback) {
-    synchronized (lock) {
-      links.remove(callback);
-    }
-  }
-
-  /**
-   * True once another thread or hub than its creator's has used this event, or after
-   * {@link #markShared()}: waits on it (and {@code Gevent.waitAll} on it) then keep their hub
-   * alive instead of ending in {@link io.gevent4j.hub.LoopExit}.
-   */
-  @Override
-  public boolean isShared() {
-    return waiters.isShared();
-  }
-
-  /**
    * Makes waits on this event keep their hub alive, as if another thread had used it already:
    * for an event that a thread or hub which has not touched it yet will set. Returns this.
    */
   public Event markShared() {
     waiters.markShared();
     return this;
-  }
-
-  /** Greenlets and threads waiting now (for tests and diagnostics). */
-  int waiting() {
-    return waiters.size();
-  }
-
-  /** Rawlinks not run yet (gevent's {@code linkcount()}). Any thread. */
-  public int linkCount() {
-    synchronized (lock) {
-      return links.size();
-    }
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.gevent4j.sync;
 
-import io.gevent4j.hub.Linkable;
 import io.gevent4j.hub.internal.WaitQueue;
 import java.util.List;
 
@@ -29,15 +28,11 @@ import java.util.List;
  *
  * <p>Subclasses in this package: {@link BoundedSemaphore}, {@link DummySemaphore}.
  */
-public class Semaphore implements Linkable {
+public class Semaphore extends AbstractLinkable {
   private static final Object PERMIT = "permit";
 
-  private final Object lock = new Object();
-  /** Greenlets and threads waiting to take a permit. */
-  private final WaitQueue acquirers = new WaitQueue();
   /** Greenlets and threads waiting for a free permit without taking it ({@link #await}). */
   private final WaitQueue watchers = new WaitQueue();
-  private final Links links = new Links(lock, () -> counter() > 0);
   private final int initial;
   private final boolean bounded;
   /** Free permits; guarded by lock (volatile for lock-free reads). */
@@ -53,6 +48,7 @@ public class Semaphore implements Linkable {
   }
 
   Semaphore(int value, boolean bounded) {
+    super(true);
     if (value < 0) throw new IllegalArgumentException("a semaphore's initial value must be >= 0, not " + value);
     this.initial = value;
     this.bounded = bounded;
@@ -86,13 +82,13 @@ public class Semaphore implements Linkable {
     Seconds.check(timeout);
     WaitQueue.Ticket ticket;
     synchronized (lock) {
-      acquirers.touch();
+      waiters.touch();
       if (counter > 0) { // then nobody waits: release hands permits to waiters first
         counter--;
         return true;
       }
       if (timeout == 0) return false;
-      ticket = acquirers.enqueue(passOn, this, "a permit");
+      ticket = waiters.enqueue(passOn, this, "a permit");
     }
     return ticket.await(timeout); // woken: the releaser handed us its permit
   }
@@ -128,7 +124,7 @@ public class Semaphore implements Linkable {
       if (check && bounded && counter >= initial) {
         throw new IllegalStateException("BoundedSemaphore released too many times (its initial value is " + initial + ")");
       }
-      next = acquirers.claimOne(PERMIT);
+      next = waiters.claimOne(PERMIT);
       if (next == null) {
         if (counter == Integer.MAX_VALUE) throw new IllegalStateException("semaphore counter overflow");
         counter++;
@@ -172,7 +168,7 @@ public class Semaphore implements Linkable {
     synchronized (lock) {
       if (counter > 0 || timeout == 0) return counter;
       ticket = watchers.enqueue(null, this, "a permit to be free");
-      if (acquirers.isShared()) watchers.markShared();
+      if (waiters.isShared()) watchers.markShared();
     }
     ticket.await(timeout);
     return counter;
@@ -195,65 +191,18 @@ public class Semaphore implements Linkable {
   }
 
   /**
-   * Runs {@code callback} on the caller's hub once a permit is free: soon when one is free now
-   * (gevent's {@code rawlink}; see {@link Event#rawlink} for the rules). It does not take the permit. As in
-   * gevent, links run only while a permit is free: a link that finds none when its turn comes
-   * stays linked for the next release. One-shot; must not block.
-   *
-   * @throws NullPointerException when {@code callback} is null
-   */
-  @Override
-  public void rawlink(Runnable callback) {
-    List<Links.Link> due;
-    synchronized (lock) {
-      due = links.add(callback, ready());
-    }
-    links.schedule(due);
-  }
-
-  /** Removes the first link to {@code callback} not run yet (gevent's {@code unlink}); as {@link Event#unlink}. */
-  @Override
-  public void unlink(Runnable callback) {
-    synchronized (lock) {
-      links.remove(callback);
-    }
-  }
-
-  /**
-   * True once another thread or hub than its creator's has used this semaphore, or after
-   * {@code markShared()}: waits on it then keep their hub alive instead of ending in
-   * {@link io.gevent4j.hub.LoopExit}.
-   */
-  @Override
-  public boolean isShared() {
-    return acquirers.isShared();
-  }
-
-  /**
    * Makes waits on this semaphore keep their hub alive, as if another thread had used it
    * already: for a semaphore that a thread or hub which has not touched it yet will release.
    * Returns this.
    */
   public Semaphore markShared() {
-    acquirers.markShared();
+    waiters.markShared();
     watchers.markShared();
     return this;
   }
 
-  /** Greenlets and threads waiting to acquire now (for tests and diagnostics). */
-  int waiting() {
-    return acquirers.size();
-  }
-
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "(counter=" + counter() + ", " + acquirers.size() + " waiting)";
-  }
-
-  /** Rawlinks not run yet (gevent's {@code linkcount()}). Any thread. */
-  public int linkCount() {
-    synchronized (lock) {
-      return links.size();
-    }
+    return getClass().getSimpleName() + "(counter=" + counter() + ", " + waiters.size() + " waiting)";
   }
 }
