@@ -26,7 +26,7 @@ static jint loop_run(JNIEnv *env, jclass cls, jlong loop, jint mode) { return g4
 /* The batch as a direct buffer; it moves only when a run outgrew it. */
 static jobject loop_events(JNIEnv *env, jclass cls, jlong loop) {
   g4j_loop *l = LOOP(loop);
-  return (*env)->NewDirectByteBuffer(env, l->events, (jlong) l->events_capacity * 2 * (jlong) sizeof(int32_t));
+  return (*env)->NewDirectByteBuffer(env, l->events, (jlong) l->events_capacity * (jlong) sizeof(g4j_event));
 }
 
 static jdouble loop_now(JNIEnv *env, jclass cls, jlong loop) { return LOOP(loop)->ops->now(LOOP(loop)); }

@@ -9,17 +9,7 @@
  * Buffers: direct ByteBuffers with the position and limit passed by Java (which checked them
  * and moves the position afterwards); C checks them again against the capacity.
  *
- * Socket addresses cross JNI as a byte[] in one compact layout, written and read by both
- * sides (Posix.java's encode/decode), every field big-endian:
- *
- *   [0, 2)      family: AF_INET, AF_INET6 or AF_UNIX; 0 for "no address"
- *   [2, 4)      port (IP families)
- *   [4, 8)      IPv6 scope id
- *   [8, 10)     N, the length of the address bytes
- *   [10, 10+N)  the address: 4 or 16 bytes, or a unix path without its NUL (an abstract
- *               name keeps its leading 0 byte)
- *
- * so ADDR_HEADER + sizeof sun_path bytes hold any of them.
+ * Socket addresses cross JNI as a byte[] in the layout g4j_jni.h describes (G4J_ADDR_*).
  */
 #include "g4j_jni.h"
 #include "g4j_loop.h"
@@ -46,18 +36,13 @@
 
 extern char **environ;
 
-#define ADDR_HEADER 10
 #define SUN_PATH_SIZE (sizeof(((struct sockaddr_un *) 0)->sun_path))
-#define ADDR_BYTES (ADDR_HEADER + SUN_PATH_SIZE)
+#define ADDR_BYTES (G4J_ADDR_HEADER + SUN_PATH_SIZE)
 
 /* byte[] reads and writes go through a copy: on the stack up to STACK_IO bytes, on the heap
  * up to G4J_ARRAY_IO_MAX; a longer request is served partially, as read(2) and write(2) may be. */
 #define STACK_IO 8192
 
-/* posix_spawn file actions, as Posix.SpawnOptions encodes them: quads {op, a, b, c}. */
-enum { SPAWN_DUP2 = 1, SPAWN_OPEN = 2, SPAWN_CLOSE = 3, SPAWN_CHDIR = 4, SPAWN_CLOSEFROM = 5 };
-/* posix_spawn attribute flags, as Posix.SpawnOptions encodes them. */
-enum { SPAWN_SETSID = 1, SPAWN_SETPGROUP = 2 };
 
 static inline jint neg_errno(void) {
 #if EWOULDBLOCK != EAGAIN
@@ -80,12 +65,12 @@ static int addr_from_java(JNIEnv *env, jbyteArray jaddr, struct sockaddr_storage
   uint8_t buf[ADDR_BYTES];
   if (!jaddr) return -EINVAL;
   jsize n = (*env)->GetArrayLength(env, jaddr);
-  if (n < ADDR_HEADER || n > (jsize) ADDR_BYTES) return -EINVAL;
+  if (n < G4J_ADDR_HEADER || n > (jsize) ADDR_BYTES) return -EINVAL;
   (*env)->GetByteArrayRegion(env, jaddr, 0, n, (jbyte *) buf);
-  unsigned family = get16(buf), port = get16(buf + 2), alen = get16(buf + 8);
-  uint32_t scope = get32(buf + 4);
-  if (alen > (unsigned) n - ADDR_HEADER) return -EINVAL;
-  const uint8_t *a = buf + ADDR_HEADER;
+  unsigned family = get16(buf + G4J_ADDR_FAMILY), port = get16(buf + G4J_ADDR_PORT), alen = get16(buf + G4J_ADDR_LENGTH);
+  uint32_t scope = get32(buf + G4J_ADDR_SCOPE);
+  if (alen > (unsigned) n - G4J_ADDR_HEADER) return -EINVAL;
+  const uint8_t *a = buf + G4J_ADDR_HEADER;
   memset(ss, 0, sizeof *ss);
   if (family == AF_INET) {
     struct sockaddr_in *sin = (struct sockaddr_in *) ss;
@@ -121,35 +106,35 @@ static int addr_from_java(JNIEnv *env, jbyteArray jaddr, struct sockaddr_storage
  * A length of 0 (recvfrom on a stream socket) or an unknown family gives family 0. */
 static int addr_to_java(JNIEnv *env, const struct sockaddr_storage *ss, socklen_t len, jbyteArray out) {
   uint8_t buf[ADDR_BYTES];
-  memset(buf, 0, ADDR_HEADER);
+  memset(buf, 0, G4J_ADDR_HEADER);
   size_t alen = 0;
   if (len >= sizeof(sa_family_t)) {
     if (ss->ss_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
       const struct sockaddr_in *sin = (const struct sockaddr_in *) ss;
-      put16(buf, AF_INET);
-      put16(buf + 2, ntohs(sin->sin_port));
+      put16(buf + G4J_ADDR_FAMILY, AF_INET);
+      put16(buf + G4J_ADDR_PORT, ntohs(sin->sin_port));
       alen = sizeof sin->sin_addr;
-      memcpy(buf + ADDR_HEADER, &sin->sin_addr, alen);
+      memcpy(buf + G4J_ADDR_HEADER, &sin->sin_addr, alen);
     } else if (ss->ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
       const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) ss;
-      put16(buf, AF_INET6);
-      put16(buf + 2, ntohs(sin6->sin6_port));
-      put32(buf + 4, sin6->sin6_scope_id);
+      put16(buf + G4J_ADDR_FAMILY, AF_INET6);
+      put16(buf + G4J_ADDR_PORT, ntohs(sin6->sin6_port));
+      put32(buf + G4J_ADDR_SCOPE, sin6->sin6_scope_id);
       alen = sizeof sin6->sin6_addr;
-      memcpy(buf + ADDR_HEADER, &sin6->sin6_addr, alen);
+      memcpy(buf + G4J_ADDR_HEADER, &sin6->sin6_addr, alen);
     } else if (ss->ss_family == AF_UNIX) {
       const struct sockaddr_un *sun = (const struct sockaddr_un *) ss;
       size_t max = len - offsetof(struct sockaddr_un, sun_path);
       if (max > SUN_PATH_SIZE) max = SUN_PATH_SIZE;
-      put16(buf, AF_UNIX);
+      put16(buf + G4J_ADDR_FAMILY, AF_UNIX);
       /* abstract: every byte the kernel counted; a path: up to its NUL */
       alen = max > 0 && sun->sun_path[0] == 0 ? max : strnlen(sun->sun_path, max);
-      memcpy(buf + ADDR_HEADER, sun->sun_path, alen);
+      memcpy(buf + G4J_ADDR_HEADER, sun->sun_path, alen);
     }
   }
-  put16(buf + 8, (unsigned) alen);
+  put16(buf + G4J_ADDR_LENGTH, (unsigned) alen);
   if (!out || (*env)->GetArrayLength(env, out) < (jsize) ADDR_BYTES) return -EINVAL;
-  (*env)->SetByteArrayRegion(env, out, 0, (jsize) (ADDR_HEADER + alen), (const jbyte *) buf);
+  (*env)->SetByteArrayRegion(env, out, 0, (jsize) (G4J_ADDR_HEADER + alen), (const jbyte *) buf);
   return 0;
 }
 
@@ -510,17 +495,17 @@ static char **copy_vector(JNIEnv *env, jobjectArray array, int allow_null, int *
   return v;
 }
 
-/* The file actions in acts (quads {op, a, b, c}, paths[i] for quad i): 0 or -errno. */
-static int add_file_actions(posix_spawn_file_actions_t *fa, const jint *acts, jsize quads, char **paths) {
-  for (jsize i = 0; i < quads; i++) {
-    const jint *q = acts + 4 * i;
+/* The file actions in acts (records {op, a, b, c}, paths[i] for record i): 0 or -errno. */
+static int add_file_actions(posix_spawn_file_actions_t *fa, const jint *acts, jsize records, char **paths) {
+  for (jsize i = 0; i < records; i++) {
+    const jint *q = acts + G4J_SPAWN_ACTION_INTS * i;
     int rc;
     switch (q[0]) {
-      case SPAWN_DUP2: rc = posix_spawn_file_actions_adddup2(fa, q[1], q[2]); break;
-      case SPAWN_OPEN: rc = paths[i] ? posix_spawn_file_actions_addopen(fa, q[1], paths[i], q[2], (mode_t) q[3]) : EINVAL; break;
-      case SPAWN_CLOSE: rc = posix_spawn_file_actions_addclose(fa, q[1]); break;
-      case SPAWN_CHDIR: rc = paths[i] ? posix_spawn_file_actions_addchdir_np(fa, paths[i]) : EINVAL; break;
-      case SPAWN_CLOSEFROM: rc = posix_spawn_file_actions_addclosefrom_np(fa, q[1]); break;
+      case G4J_SPAWN_DUP2: rc = posix_spawn_file_actions_adddup2(fa, q[1], q[2]); break;
+      case G4J_SPAWN_OPEN: rc = paths[i] ? posix_spawn_file_actions_addopen(fa, q[1], paths[i], q[2], (mode_t) q[3]) : EINVAL; break;
+      case G4J_SPAWN_CLOSE: rc = posix_spawn_file_actions_addclose(fa, q[1]); break;
+      case G4J_SPAWN_CHDIR: rc = paths[i] ? posix_spawn_file_actions_addchdir_np(fa, paths[i]) : EINVAL; break;
+      case G4J_SPAWN_CLOSEFROM: rc = posix_spawn_file_actions_addclosefrom_np(fa, q[1]); break;
       default: rc = EINVAL;
     }
     if (rc != 0) return -rc;
@@ -538,8 +523,8 @@ static jint g4j_posix_spawn(JNIEnv *env, jclass cls, jbyteArray program, jobject
                             jintArray actions, jobjectArray paths, jint flags, jint pgroup) {
   if (!program || !argv || !actions || !paths) return -EINVAL;
   jsize nacts = (*env)->GetArrayLength(env, actions);
-  jsize quads = nacts / 4;
-  if (nacts % 4 != 0 || (*env)->GetArrayLength(env, paths) != quads) return -EINVAL;
+  jsize records = nacts / G4J_SPAWN_ACTION_INTS;
+  if (nacts % G4J_SPAWN_ACTION_INTS != 0 || (*env)->GetArrayLength(env, paths) != records) return -EINVAL;
 
   int rc = 0;
   char *prog = NULL, **args = NULL, **envs = NULL, **pathv = NULL;
@@ -557,7 +542,7 @@ static jint g4j_posix_spawn(JNIEnv *env, jclass cls, jbyteArray program, jobject
 
   if ((rc = -posix_spawn_file_actions_init(&fa)) < 0) goto done;
   fa_ready = 1;
-  if ((rc = add_file_actions(&fa, acts, quads, pathv)) < 0) goto done;
+  if ((rc = add_file_actions(&fa, acts, records, pathv)) < 0) goto done;
 
   if ((rc = -posix_spawnattr_init(&attr)) < 0) goto done;
   attr_ready = 1;
@@ -565,8 +550,8 @@ static jint g4j_posix_spawn(JNIEnv *env, jclass cls, jbyteArray program, jobject
   sigemptyset(&none);
   sigfillset(&all);
   short spawn_flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-  if (flags & SPAWN_SETSID) spawn_flags |= POSIX_SPAWN_SETSID;
-  if (flags & SPAWN_SETPGROUP) {
+  if (flags & G4J_SPAWN_SETSID) spawn_flags |= POSIX_SPAWN_SETSID;
+  if (flags & G4J_SPAWN_SETPGROUP) {
     spawn_flags |= POSIX_SPAWN_SETPGROUP;
     if ((rc = -posix_spawnattr_setpgroup(&attr, pgroup)) < 0) goto done;
   }

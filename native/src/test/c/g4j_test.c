@@ -50,15 +50,15 @@ int run_log(g4j_loop *loop, int mode, evlog *log) {
       FAIL_AT("event log full: a watcher fires on every iteration?");
       return n;
     }
-    log->id[log->n] = loop->events[2 * i];
-    log->revents[log->n] = loop->events[2 * i + 1];
+    log->id[log->n] = loop->events[i].id;
+    log->revents[log->n] = loop->events[i].revents;
     log->n++;
   }
   return n;
 }
 
 int batch_has(g4j_loop *loop, int n, int32_t id) {
-  for (int i = 0; i < n; i++) if (loop->events[2 * i] == id) return 1;
+  for (int i = 0; i < n; i++) if (loop->events[i].id == id) return 1;
   return 0;
 }
 

@@ -21,6 +21,10 @@ final class NativeLoop implements Loop {
     Constants.SIGSEGV, Constants.SIGBUS, Constants.SIGFPE, Constants.SIGILL, Constants.SIGQUIT, Constants.SIGUSR2,
     Constants.SIGPIPE, Constants.SIGXFSZ, Constants.SIGKILL, Constants.SIGSTOP,
   };
+  /** The event batch's records (g4j_event): their size and where their fields are, from C. */
+  private static final int EVENT_SIZE = Constants.EVENT_SIZE;
+  private static final int EVENT_ID = Constants.EVENT_ID_OFFSET;
+  private static final int EVENT_REVENTS = Constants.EVENT_REVENTS_OFFSET;
 
   private final Backend backendKind;
   private final String backendName;
@@ -58,7 +62,7 @@ final class NativeLoop implements Loop {
 
   private void refreshEvents() {
     events = loopEvents(pointer).order(ByteOrder.nativeOrder());
-    eventsCapacity = events.capacity() / 8;
+    eventsCapacity = events.capacity() / EVENT_SIZE;
   }
 
   // ---- threads and state --------------------------------------------------------------
@@ -179,8 +183,8 @@ final class NativeLoop implements Loop {
     try {
       ByteBuffer batchEvents = events;
       for (int i = 0; i < count; i++) {
-        int id = batchEvents.getInt(8 * i);
-        int revents = batchEvents.getInt(8 * i + 4);
+        int id = batchEvents.getInt(EVENT_SIZE * i + EVENT_ID);
+        int revents = batchEvents.getInt(EVENT_SIZE * i + EVENT_REVENTS);
         failure = dispatch(id, revents, failure);
         dispatched++;
       }

@@ -150,8 +150,12 @@ public final class Posix {
   /** The most bytes one {@code byte[]} read or write transfers (the C side's copy buffer, 64 KiB). */
   public static final int MAX_ARRAY_TRANSFER = Constants.ARRAY_IO_MAX;
 
-  /** Header of the address layout shared with g4j_posix.c (family, port, scope id, length). */
-  private static final int ADDR_HEADER = 10;
+  /** The address layout shared with g4j_posix.c (g4j_jni.h): where its fields are, from C. */
+  private static final int ADDR_FAMILY = Constants.ADDR_FAMILY_OFFSET;
+  private static final int ADDR_PORT = Constants.ADDR_PORT_OFFSET;
+  private static final int ADDR_SCOPE = Constants.ADDR_SCOPE_OFFSET;
+  private static final int ADDR_LENGTH = Constants.ADDR_LENGTH_OFFSET;
+  private static final int ADDR_HEADER = Constants.ADDR_HEADER;
   /** Room for any address in that layout: the header and a whole sun_path. */
   private static final int ADDR_BYTES = ADDR_HEADER + Constants.SIZEOF_SUN_PATH;
   /** Paths, arguments and environment are encoded as the JDK encodes them for the OS. */
@@ -648,11 +652,13 @@ public final class Posix {
    * <p>Not thread-safe; may be reused for several spawns.
    */
   public static final class SpawnOptions {
-    // Shared with g4j_posix.c: quads {op, a, b, c}, and a path per quad.
-    private static final int DUP2 = 1, OPEN = 2, CLOSE = 3, CHDIR = 4, CLOSEFROM = 5;
-    private static final int SETSID = 1, SETPGROUP = 2;
+    // Shared with g4j_posix.c (g4j_jni.h): four ints {op, a, b, c} per action, and a path per action.
+    private static final int ACTION = 4;
+    private static final int DUP2 = Constants.SPAWN_DUP2, OPEN = Constants.SPAWN_OPEN, CLOSE = Constants.SPAWN_CLOSE,
+        CHDIR = Constants.SPAWN_CHDIR, CLOSEFROM = Constants.SPAWN_CLOSEFROM;
+    private static final int SETSID = Constants.SPAWN_SETSID, SETPGROUP = Constants.SPAWN_SETPGROUP;
 
-    private int[] actions = new int[16];
+    private int[] actions = new int[4 * ACTION];
     private final List<byte[]> paths = new ArrayList<>();
     private int flags;
     private int processGroup;
@@ -661,8 +667,8 @@ public final class Posix {
     public SpawnOptions() {}
 
     private SpawnOptions add(int op, int a, int b, int c, byte[] path) {
-      int at = paths.size() * 4;
-      if (at + 4 > actions.length) actions = Arrays.copyOf(actions, actions.length * 2);
+      int at = paths.size() * ACTION;
+      if (at + ACTION > actions.length) actions = Arrays.copyOf(actions, actions.length * 2);
       actions[at] = op;
       actions[at + 1] = a;
       actions[at + 2] = b;
@@ -776,7 +782,7 @@ public final class Posix {
     byte[][] args = argv.length == 0 ? new byte[][] {prog} : strings(argv, "argv");
     byte[][] env = envp == null ? null : strings(envp, "envp");
     SpawnOptions o = options != null ? options : new SpawnOptions();
-    int[] actions = Arrays.copyOf(o.actions, o.paths.size() * 4);
+    int[] actions = Arrays.copyOf(o.actions, o.paths.size() * SpawnOptions.ACTION);
     byte[][] paths = o.paths.toArray(new byte[0][]);
     Native.ensureAvailable();
     int rc = spawn0(prog, args, env, actions, paths, o.flags, o.processGroup);
@@ -972,23 +978,20 @@ public final class Posix {
           + ": an InetSocketAddress or a UnixDomainSocketAddress");
     }
     byte[] out = new byte[ADDR_HEADER + raw.length];
-    put16(out, 0, family);
-    put16(out, 2, port);
-    out[4] = (byte) (scope >>> 24);
-    out[5] = (byte) (scope >>> 16);
-    out[6] = (byte) (scope >>> 8);
-    out[7] = (byte) scope;
-    put16(out, 8, raw.length);
+    put16(out, ADDR_FAMILY, family);
+    put16(out, ADDR_PORT, port);
+    put32(out, ADDR_SCOPE, scope);
+    put16(out, ADDR_LENGTH, raw.length);
     System.arraycopy(raw, 0, out, ADDR_HEADER, raw.length);
     return out;
   }
 
   /** The address C wrote in the shared layout, or null for family 0 (no address). */
   static SocketAddress decode(byte[] a) {
-    int family = get16(a, 0);
-    int port = get16(a, 2);
-    int scope = (a[4] & 0xff) << 24 | (a[5] & 0xff) << 16 | (a[6] & 0xff) << 8 | (a[7] & 0xff);
-    int length = get16(a, 8);
+    int family = get16(a, ADDR_FAMILY);
+    int port = get16(a, ADDR_PORT);
+    int scope = get32(a, ADDR_SCOPE);
+    int length = get16(a, ADDR_LENGTH);
     byte[] raw = Arrays.copyOfRange(a, ADDR_HEADER, ADDR_HEADER + length);
     try {
       if (family == 0) return null;
@@ -1014,8 +1017,17 @@ public final class Posix {
     a[at + 1] = (byte) v;
   }
 
+  private static void put32(byte[] a, int at, int v) {
+    put16(a, at, v >>> 16);
+    put16(a, at + 2, v);
+  }
+
   private static int get16(byte[] a, int at) {
     return (a[at] & 0xff) << 8 | (a[at + 1] & 0xff);
+  }
+
+  private static int get32(byte[] a, int at) {
+    return get16(a, at) << 16 | get16(a, at + 2);
   }
 
   // ---- natives (g4j_posix.c): counts, descriptors or pids >= 0, else -errno ----------------

@@ -534,7 +534,7 @@ class PosixTest {
     };
     for (SocketAddress a : addresses) {
       byte[] wire = Posix.encode(a);
-      byte[] room = java.util.Arrays.copyOf(wire, 10 + Constants.SIZEOF_SUN_PATH);
+      byte[] room = java.util.Arrays.copyOf(wire, Constants.ADDR_HEADER + Constants.SIZEOF_SUN_PATH);
       SocketAddress back = Posix.decode(room);
       assertEquals(a, back);
       assertEquals(a.getClass(), back.getClass());
