@@ -8,8 +8,6 @@
 
 #include <string.h>
 
-#define CLASS G4J_PACKAGE "Native"
-
 /* The constants of g4j_constants.h: names and values in the same order. */
 static const char *const constant_names[] = {
 #define G4J_NAME(name, value) #name,
@@ -25,7 +23,7 @@ static const jint constant_values[] = {
 
 #define CONSTANT_COUNT ((jint) (sizeof constant_values / sizeof constant_values[0]))
 
-static jobjectArray native_constant_names(JNIEnv *env, jclass cls) {
+static jobjectArray g4j_native_constant_names0(JNIEnv *env, jclass cls) {
   jclass string = (*env)->FindClass(env, "java/lang/String");
   if (!string) return NULL;
   jobjectArray result = (*env)->NewObjectArray(env, CONSTANT_COUNT, string, NULL);
@@ -40,25 +38,25 @@ static jobjectArray native_constant_names(JNIEnv *env, jclass cls) {
   return result;
 }
 
-static jintArray native_constant_values(JNIEnv *env, jclass cls) {
+static jintArray g4j_native_constant_values0(JNIEnv *env, jclass cls) {
   jintArray result = (*env)->NewIntArray(env, CONSTANT_COUNT);
   if (result) (*env)->SetIntArrayRegion(env, result, 0, CONSTANT_COUNT, constant_values);
   return result;
 }
 
-static jstring native_errno_name(JNIEnv *env, jclass cls, jint errnum) {
+static jstring g4j_native_errno_name0(JNIEnv *env, jclass cls, jint errnum) {
   const char *name = strerrorname_np(errnum);
   return name ? (*env)->NewStringUTF(env, name) : NULL;
 }
 
-static jstring native_strerror(JNIEnv *env, jclass cls, jint errnum) {
+static jstring g4j_native_strerror0(JNIEnv *env, jclass cls, jint errnum) {
   char buf[256];
   const char *text = strerror_r(errnum, buf, sizeof buf); /* GNU strerror_r */
   return (*env)->NewStringUTF(env, text);
 }
 
 /* { libev runtime, libev build, libuv runtime, libuv build } */
-static jobjectArray native_versions(JNIEnv *env, jclass cls) {
+static jobjectArray g4j_native_versions0(JNIEnv *env, jclass cls) {
   jclass string = (*env)->FindClass(env, "java/lang/String");
   if (!string) return NULL;
   jobjectArray result = (*env)->NewObjectArray(env, 4, string, NULL);
@@ -76,9 +74,8 @@ static jobjectArray native_versions(JNIEnv *env, jclass cls) {
   return result;
 }
 
-/* Creates and destroys a loop of the backend: 0, or -errno (Native's availability probe;
- * here, not in NativeLoop, so that probing initializes no class that reads Constants). */
-static jint native_probe(JNIEnv *env, jclass cls, jint backend) {
+/* Creates and destroys a loop of the backend: 0, or -errno (Native's availability probe). */
+static jint g4j_native_probe0(JNIEnv *env, jclass cls, jint backend) {
   g4j_loop *loop;
   int rc = g4j_loop_new(backend, &loop);
   if (rc < 0) return rc;
@@ -86,17 +83,14 @@ static jint native_probe(JNIEnv *env, jclass cls, jint backend) {
   return 0;
 }
 
+/* Native.Natives */
 static const JNINativeMethod methods[] = {
-  {"probe", "(I)I", (void *) native_probe},
-  {"constantNames", "()[Ljava/lang/String;", (void *) native_constant_names},
-  {"constantValues", "()[I", (void *) native_constant_values},
-  {"errnoName", "(I)Ljava/lang/String;", (void *) native_errno_name},
-  {"strerror", "(I)Ljava/lang/String;", (void *) native_strerror},
-  {"versions", "()[Ljava/lang/String;", (void *) native_versions},
+  {"probe0", "(I)I", (void *) g4j_native_probe0},
+  {"constantNames0", "()[Ljava/lang/String;", (void *) g4j_native_constant_names0},
+  {"constantValues0", "()[I", (void *) g4j_native_constant_values0},
+  {"errnoName0", "(I)Ljava/lang/String;", (void *) g4j_native_errno_name0},
+  {"strerror0", "(I)Ljava/lang/String;", (void *) g4j_native_strerror0},
+  {"versions0", "()[Ljava/lang/String;", (void *) g4j_native_versions0},
 };
 
-int g4j__native_onload(JNIEnv *env) {
-  return g4j__register(env, CLASS, methods, (int) (sizeof methods / sizeof methods[0]));
-}
-
-void g4j__native_onunload(JNIEnv *env) { g4j__unregister(env, CLASS); }
+const g4j_natives g4j_native_natives = G4J_NATIVES("Native", methods);

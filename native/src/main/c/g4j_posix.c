@@ -32,8 +32,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CLASS G4J_PACKAGE "Posix"
-
 extern char **environ;
 
 #define SUN_PATH_SIZE (sizeof(((struct sockaddr_un *) 0)->sun_path))
@@ -172,12 +170,12 @@ static int buffers_iov(JNIEnv *env, jobjectArray bufs, jint offset, jint count, 
 
 /* ---- descriptors ---------------------------------------------------------------------- */
 
-static jint g4j_posix_socket(JNIEnv *env, jclass cls, jint domain, jint type, jint protocol) {
+static jint g4j_posix_socket0(JNIEnv *env, jclass cls, jint domain, jint type, jint protocol) {
   int fd = socket(domain, type | SOCK_CLOEXEC, protocol);
   return fd < 0 ? neg_errno() : fd;
 }
 
-static jint g4j_posix_socketpair(JNIEnv *env, jclass cls, jint domain, jint type, jint protocol, jintArray out) {
+static jint g4j_posix_socketpair0(JNIEnv *env, jclass cls, jint domain, jint type, jint protocol, jintArray out) {
   int fds[2];
   if (!out || (*env)->GetArrayLength(env, out) < 2) return -EINVAL;
   if (socketpair(domain, type | SOCK_CLOEXEC, protocol, fds) < 0) return neg_errno();
@@ -186,7 +184,7 @@ static jint g4j_posix_socketpair(JNIEnv *env, jclass cls, jint domain, jint type
   return 0;
 }
 
-static jint g4j_posix_pipe2(JNIEnv *env, jclass cls, jint flags, jintArray out) {
+static jint g4j_posix_pipe20(JNIEnv *env, jclass cls, jint flags, jintArray out) {
   int fds[2];
   if (!out || (*env)->GetArrayLength(env, out) < 2) return -EINVAL;
   if (pipe2(fds, flags | O_CLOEXEC) < 0) return neg_errno();
@@ -196,9 +194,9 @@ static jint g4j_posix_pipe2(JNIEnv *env, jclass cls, jint flags, jintArray out) 
 }
 
 /* Through the core, which stops the fd's io watchers on every loop first (g4j_fd.c). */
-static jint g4j_posix_close(JNIEnv *env, jclass cls, jint fd) { return g4j_fd_close(fd); }
+static jint g4j_posix_close0(JNIEnv *env, jclass cls, jint fd) { return g4j_fd_close(fd); }
 
-static jint g4j_posix_bind(JNIEnv *env, jclass cls, jint fd, jbyteArray addr) {
+static jint g4j_posix_bind0(JNIEnv *env, jclass cls, jint fd, jbyteArray addr) {
   struct sockaddr_storage ss;
   socklen_t len;
   int rc = addr_from_java(env, addr, &ss, &len);
@@ -206,7 +204,7 @@ static jint g4j_posix_bind(JNIEnv *env, jclass cls, jint fd, jbyteArray addr) {
   return bind(fd, (struct sockaddr *) &ss, len) < 0 ? neg_errno() : 0;
 }
 
-static jint g4j_posix_listen(JNIEnv *env, jclass cls, jint fd, jint backlog) {
+static jint g4j_posix_listen0(JNIEnv *env, jclass cls, jint fd, jint backlog) {
   return listen(fd, backlog) < 0 ? neg_errno() : 0;
 }
 
@@ -223,7 +221,7 @@ static int connect_interrupted(int fd) {
   return -err;
 }
 
-static jint g4j_posix_connect(JNIEnv *env, jclass cls, jint fd, jbyteArray addr) {
+static jint g4j_posix_connect0(JNIEnv *env, jclass cls, jint fd, jbyteArray addr) {
   struct sockaddr_storage ss;
   socklen_t len;
   int rc = addr_from_java(env, addr, &ss, &len);
@@ -234,7 +232,7 @@ static jint g4j_posix_connect(JNIEnv *env, jclass cls, jint fd, jbyteArray addr)
 
 /* accept4 with SOCK_CLOEXEC (plus SOCK_NONBLOCK when asked). A connection reset before it
  * was accepted (ECONNABORTED) is skipped, as libuv does: the next one is taken instead. */
-static jint g4j_posix_accept(JNIEnv *env, jclass cls, jint fd, jint flags, jbyteArray peer) {
+static jint g4j_posix_accept0(JNIEnv *env, jclass cls, jint fd, jint flags, jbyteArray peer) {
   struct sockaddr_storage ss;
   socklen_t len;
   int cfd;
@@ -253,18 +251,18 @@ static jint g4j_posix_accept(JNIEnv *env, jclass cls, jint fd, jint flags, jbyte
   return cfd;
 }
 
-static jint g4j_posix_shutdown(JNIEnv *env, jclass cls, jint fd, jint how) {
+static jint g4j_posix_shutdown0(JNIEnv *env, jclass cls, jint fd, jint how) {
   return shutdown(fd, how) < 0 ? neg_errno() : 0;
 }
 
-static jint g4j_posix_getsockname(JNIEnv *env, jclass cls, jint fd, jbyteArray out) {
+static jint g4j_posix_getsockname0(JNIEnv *env, jclass cls, jint fd, jbyteArray out) {
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   if (getsockname(fd, (struct sockaddr *) &ss, &len) < 0) return neg_errno();
   return addr_to_java(env, &ss, len, out);
 }
 
-static jint g4j_posix_getpeername(JNIEnv *env, jclass cls, jint fd, jbyteArray out) {
+static jint g4j_posix_getpeername0(JNIEnv *env, jclass cls, jint fd, jbyteArray out) {
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   if (getpeername(fd, (struct sockaddr *) &ss, &len) < 0) return neg_errno();
@@ -273,7 +271,7 @@ static jint g4j_posix_getpeername(JNIEnv *env, jclass cls, jint fd, jbyteArray o
 
 /* An int option's value as an unsigned 32-bit number (so every int value is >= 0 as a
  * jlong), or -errno. SO_LINGER, a struct, reads as its seconds when on, else -1. */
-static jlong g4j_posix_getsockopt(JNIEnv *env, jclass cls, jint fd, jint level, jint option) {
+static jlong g4j_posix_getsockopt0(JNIEnv *env, jclass cls, jint fd, jint level, jint option) {
   int value;
   if (level == SOL_SOCKET && option == SO_LINGER) {
     struct linger l;
@@ -290,7 +288,7 @@ static jlong g4j_posix_getsockopt(JNIEnv *env, jclass cls, jint fd, jint level, 
 }
 
 /* An int option; SO_LINGER takes its seconds, or a negative value for off. */
-static jint g4j_posix_setsockopt(JNIEnv *env, jclass cls, jint fd, jint level, jint option, jint value) {
+static jint g4j_posix_setsockopt0(JNIEnv *env, jclass cls, jint fd, jint level, jint option, jint value) {
   int rc;
   if (level == SOL_SOCKET && option == SO_LINGER) {
     struct linger l = {.l_onoff = value >= 0, .l_linger = value >= 0 ? value : 0};
@@ -302,7 +300,7 @@ static jint g4j_posix_setsockopt(JNIEnv *env, jclass cls, jint fd, jint level, j
   return rc < 0 ? neg_errno() : 0;
 }
 
-static jint g4j_posix_set_nonblocking(JNIEnv *env, jclass cls, jint fd, jboolean on) {
+static jint g4j_posix_set_non_blocking0(JNIEnv *env, jclass cls, jint fd, jboolean on) {
   int flags = fcntl(fd, F_GETFL);
   if (flags < 0) return neg_errno();
   int wanted = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
@@ -311,7 +309,7 @@ static jint g4j_posix_set_nonblocking(JNIEnv *env, jclass cls, jint fd, jboolean
 }
 
 /* 1 when O_NONBLOCK is set, 0 when not, or -errno. */
-static jint g4j_posix_is_nonblocking(JNIEnv *env, jclass cls, jint fd) {
+static jint g4j_posix_is_non_blocking0(JNIEnv *env, jclass cls, jint fd) {
   int flags = fcntl(fd, F_GETFL);
   if (flags < 0) return neg_errno();
   return (flags & O_NONBLOCK) != 0;
@@ -330,7 +328,7 @@ static ssize_t write_nosignal(int fd, const void *p, size_t n) {
   return r;
 }
 
-static jint g4j_posix_read(JNIEnv *env, jclass cls, jint fd, jobject buf, jint pos, jint lim) {
+static jint g4j_posix_read0(JNIEnv *env, jclass cls, jint fd, jobject buf, jint pos, jint lim) {
   char *p;
   jint n = buffer_span(env, buf, pos, lim, &p);
   if (n < 0) return n;
@@ -339,7 +337,7 @@ static jint g4j_posix_read(JNIEnv *env, jclass cls, jint fd, jobject buf, jint p
   return r < 0 ? neg_errno() : (jint) r;
 }
 
-static jint g4j_posix_write(JNIEnv *env, jclass cls, jint fd, jobject buf, jint pos, jint lim) {
+static jint g4j_posix_write0(JNIEnv *env, jclass cls, jint fd, jobject buf, jint pos, jint lim) {
   char *p;
   jint n = buffer_span(env, buf, pos, lim, &p);
   if (n < 0) return n;
@@ -347,7 +345,7 @@ static jint g4j_posix_write(JNIEnv *env, jclass cls, jint fd, jobject buf, jint 
   return r < 0 ? neg_errno() : (jint) r;
 }
 
-static jint g4j_posix_read_bytes(JNIEnv *env, jclass cls, jint fd, jbyteArray bytes, jint off, jint len) {
+static jint g4j_posix_read_bytes0(JNIEnv *env, jclass cls, jint fd, jbyteArray bytes, jint off, jint len) {
   if (!bytes || off < 0 || len < 0 || off > (*env)->GetArrayLength(env, bytes) - len) return -EINVAL;
   if (len > G4J_ARRAY_IO_MAX) len = G4J_ARRAY_IO_MAX;
   char stack[STACK_IO];
@@ -361,7 +359,7 @@ static jint g4j_posix_read_bytes(JNIEnv *env, jclass cls, jint fd, jbyteArray by
   return rc;
 }
 
-static jint g4j_posix_write_bytes(JNIEnv *env, jclass cls, jint fd, jbyteArray bytes, jint off, jint len) {
+static jint g4j_posix_write_bytes0(JNIEnv *env, jclass cls, jint fd, jbyteArray bytes, jint off, jint len) {
   if (!bytes || off < 0 || len < 0 || off > (*env)->GetArrayLength(env, bytes) - len) return -EINVAL;
   if (len > G4J_ARRAY_IO_MAX) len = G4J_ARRAY_IO_MAX;
   char stack[STACK_IO];
@@ -374,7 +372,7 @@ static jint g4j_posix_write_bytes(JNIEnv *env, jclass cls, jint fd, jbyteArray b
   return rc;
 }
 
-static jlong g4j_posix_readv(JNIEnv *env, jclass cls, jint fd, jobjectArray bufs, jint offset, jint count, jintArray bounds) {
+static jlong g4j_posix_readv0(JNIEnv *env, jclass cls, jint fd, jobjectArray bufs, jint offset, jint count, jintArray bounds) {
   struct iovec iov[IOV_MAX];
   int rc = buffers_iov(env, bufs, offset, count, bounds, iov);
   if (rc < 0) return rc;
@@ -384,7 +382,7 @@ static jlong g4j_posix_readv(JNIEnv *env, jclass cls, jint fd, jobjectArray bufs
 }
 
 /* writev(2), through sendmsg() with MSG_NOSIGNAL on a socket. */
-static jlong g4j_posix_writev(JNIEnv *env, jclass cls, jint fd, jobjectArray bufs, jint offset, jint count, jintArray bounds) {
+static jlong g4j_posix_writev0(JNIEnv *env, jclass cls, jint fd, jobjectArray bufs, jint offset, jint count, jintArray bounds) {
   struct iovec iov[IOV_MAX];
   int rc = buffers_iov(env, bufs, offset, count, bounds, iov);
   if (rc < 0) return rc;
@@ -398,7 +396,7 @@ static jlong g4j_posix_writev(JNIEnv *env, jclass cls, jint fd, jobjectArray buf
 }
 
 /* sendto(2) with MSG_NOSIGNAL; a null address is send(2). */
-static jint g4j_posix_sendto(JNIEnv *env, jclass cls, jint fd, jobject buf, jint pos, jint lim, jint flags, jbyteArray addr) {
+static jint g4j_posix_sendto0(JNIEnv *env, jclass cls, jint fd, jobject buf, jint pos, jint lim, jint flags, jbyteArray addr) {
   char *p;
   jint n = buffer_span(env, buf, pos, lim, &p);
   if (n < 0) return n;
@@ -415,7 +413,7 @@ static jint g4j_posix_sendto(JNIEnv *env, jclass cls, jint fd, jobject buf, jint
 }
 
 /* recvfrom(2); the sender goes to `from` when it is not null (family 0 when there is none). */
-static jint g4j_posix_recvfrom(JNIEnv *env, jclass cls, jint fd, jobject buf, jint pos, jint lim, jint flags, jbyteArray from) {
+static jint g4j_posix_recvfrom0(JNIEnv *env, jclass cls, jint fd, jobject buf, jint pos, jint lim, jint flags, jbyteArray from) {
   char *p;
   jint n = buffer_span(env, buf, pos, lim, &p);
   if (n < 0) return n;
@@ -519,7 +517,7 @@ static int add_file_actions(posix_spawn_file_actions_t *fa, const jint *acts, js
  * default disposition (the JVM blocks and handles several). glibc reports a failed exec
  * (ENOENT, EACCES, ...) as posix_spawn's result, having reaped the child: nothing to clean up.
  */
-static jint g4j_posix_spawn(JNIEnv *env, jclass cls, jbyteArray program, jobjectArray argv, jobjectArray envp,
+static jint g4j_posix_spawn0(JNIEnv *env, jclass cls, jbyteArray program, jobjectArray argv, jobjectArray envp,
                             jintArray actions, jobjectArray paths, jint flags, jint pgroup) {
   if (!program || !argv || !actions || !paths) return -EINVAL;
   jsize nacts = (*env)->GetArrayLength(env, actions);
@@ -576,51 +574,50 @@ done:
   return rc;
 }
 
-/* 0 when WNOHANG found nothing, else pid << 32 | the raw status (unsigned), or -errno. */
-static jlong g4j_posix_waitpid(JNIEnv *env, jclass cls, jint pid, jint options) {
+/* waitpid(2): 0 with {pid, raw status} in result ({0, 0} when WNOHANG found nothing), or -errno. */
+static jint g4j_posix_waitpid0(JNIEnv *env, jclass cls, jint pid, jint options, jintArray result) {
+  if (!result || (*env)->GetArrayLength(env, result) < 2) return -EINVAL;
   int status = 0;
   pid_t r;
   do r = waitpid(pid, &status, options); while (r < 0 && errno == EINTR);
   if (r < 0) return neg_errno();
-  if (r == 0) return 0;
-  return (jlong) r << 32 | (jlong) (uint32_t) status;
+  jint out[2] = {r, r == 0 ? 0 : status};
+  (*env)->SetIntArrayRegion(env, result, 0, 2, out);
+  return 0;
 }
 
-static jint g4j_posix_kill(JNIEnv *env, jclass cls, jint pid, jint sig) {
+static jint g4j_posix_kill0(JNIEnv *env, jclass cls, jint pid, jint sig) {
   return kill(pid, sig) < 0 ? neg_errno() : 0;
 }
 
+/* Posix.Natives */
 static const JNINativeMethod methods[] = {
-  {"socket0", "(III)I", (void *) g4j_posix_socket},
-  {"socketpair0", "(III[I)I", (void *) g4j_posix_socketpair},
-  {"pipe20", "(I[I)I", (void *) g4j_posix_pipe2},
-  {"close0", "(I)I", (void *) g4j_posix_close},
-  {"bind0", "(I[B)I", (void *) g4j_posix_bind},
-  {"listen0", "(II)I", (void *) g4j_posix_listen},
-  {"connect0", "(I[B)I", (void *) g4j_posix_connect},
-  {"accept0", "(II[B)I", (void *) g4j_posix_accept},
-  {"shutdown0", "(II)I", (void *) g4j_posix_shutdown},
-  {"getsockname0", "(I[B)I", (void *) g4j_posix_getsockname},
-  {"getpeername0", "(I[B)I", (void *) g4j_posix_getpeername},
-  {"getsockopt0", "(III)J", (void *) g4j_posix_getsockopt},
-  {"setsockopt0", "(IIII)I", (void *) g4j_posix_setsockopt},
-  {"setNonBlocking0", "(IZ)I", (void *) g4j_posix_set_nonblocking},
-  {"isNonBlocking0", "(I)I", (void *) g4j_posix_is_nonblocking},
-  {"read0", "(ILjava/nio/ByteBuffer;II)I", (void *) g4j_posix_read},
-  {"write0", "(ILjava/nio/ByteBuffer;II)I", (void *) g4j_posix_write},
-  {"readBytes0", "(I[BII)I", (void *) g4j_posix_read_bytes},
-  {"writeBytes0", "(I[BII)I", (void *) g4j_posix_write_bytes},
-  {"readv0", "(I[Ljava/nio/ByteBuffer;II[I)J", (void *) g4j_posix_readv},
-  {"writev0", "(I[Ljava/nio/ByteBuffer;II[I)J", (void *) g4j_posix_writev},
-  {"sendto0", "(ILjava/nio/ByteBuffer;III[B)I", (void *) g4j_posix_sendto},
-  {"recvfrom0", "(ILjava/nio/ByteBuffer;III[B)I", (void *) g4j_posix_recvfrom},
-  {"spawn0", "([B[[B[[B[I[[BII)I", (void *) g4j_posix_spawn},
-  {"waitpid0", "(II)J", (void *) g4j_posix_waitpid},
-  {"kill0", "(II)I", (void *) g4j_posix_kill},
+  {"socket0", "(III)I", (void *) g4j_posix_socket0},
+  {"socketpair0", "(III[I)I", (void *) g4j_posix_socketpair0},
+  {"pipe20", "(I[I)I", (void *) g4j_posix_pipe20},
+  {"close0", "(I)I", (void *) g4j_posix_close0},
+  {"bind0", "(I[B)I", (void *) g4j_posix_bind0},
+  {"listen0", "(II)I", (void *) g4j_posix_listen0},
+  {"connect0", "(I[B)I", (void *) g4j_posix_connect0},
+  {"accept0", "(II[B)I", (void *) g4j_posix_accept0},
+  {"shutdown0", "(II)I", (void *) g4j_posix_shutdown0},
+  {"getsockname0", "(I[B)I", (void *) g4j_posix_getsockname0},
+  {"getpeername0", "(I[B)I", (void *) g4j_posix_getpeername0},
+  {"getsockopt0", "(III)J", (void *) g4j_posix_getsockopt0},
+  {"setsockopt0", "(IIII)I", (void *) g4j_posix_setsockopt0},
+  {"setNonBlocking0", "(IZ)I", (void *) g4j_posix_set_non_blocking0},
+  {"isNonBlocking0", "(I)I", (void *) g4j_posix_is_non_blocking0},
+  {"read0", "(ILjava/nio/ByteBuffer;II)I", (void *) g4j_posix_read0},
+  {"write0", "(ILjava/nio/ByteBuffer;II)I", (void *) g4j_posix_write0},
+  {"readBytes0", "(I[BII)I", (void *) g4j_posix_read_bytes0},
+  {"writeBytes0", "(I[BII)I", (void *) g4j_posix_write_bytes0},
+  {"readv0", "(I[Ljava/nio/ByteBuffer;II[I)J", (void *) g4j_posix_readv0},
+  {"writev0", "(I[Ljava/nio/ByteBuffer;II[I)J", (void *) g4j_posix_writev0},
+  {"sendto0", "(ILjava/nio/ByteBuffer;III[B)I", (void *) g4j_posix_sendto0},
+  {"recvfrom0", "(ILjava/nio/ByteBuffer;III[B)I", (void *) g4j_posix_recvfrom0},
+  {"spawn0", "([B[[B[[B[I[[BII)I", (void *) g4j_posix_spawn0},
+  {"waitpid0", "(II[I)I", (void *) g4j_posix_waitpid0},
+  {"kill0", "(II)I", (void *) g4j_posix_kill0},
 };
 
-int g4j__posix_onload(JNIEnv *env) {
-  return g4j__register(env, CLASS, methods, (int) (sizeof methods / sizeof methods[0]));
-}
-
-void g4j__posix_onunload(JNIEnv *env) { g4j__unregister(env, CLASS); }
+const g4j_natives g4j_posix_natives = G4J_NATIVES("Posix", methods);

@@ -43,8 +43,8 @@ public final class Native {
     Map<String, Integer> constants = Map.of();
     try {
       load();
-      versions = versions();
-      constants = ConstantTable.check(constantNames(), constantValues(), ConstantTable.expected());
+      versions = Natives.versions0();
+      constants = ConstantTable.check(Natives.constantNames0(), Natives.constantValues0(), ConstantTable.expected());
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError vme && !(t instanceof OutOfMemoryError)) throw vme;
       cause = t;
@@ -198,24 +198,35 @@ public final class Native {
 
   private static Throwable probeLoops() {
     for (Backend backend : Backend.values()) {
-      int rc = probe(backend.ordinal());
+      int rc = Natives.probe0(backend.ordinal());
       if (rc < 0) return new NativeIoException(-rc, backend.id() + " loop_new");
     }
     return null;
   }
 
-  /** Creates and destroys a loop of the backend: 0 or -errno. */
-  static native int probe(int backend);
+  /**
+   * The natives of {@code g4j_native.c}. A holder without static state: {@code JNI_OnLoad}
+   * finds it (which initializes it) while this class is still loading the library.
+   */
+  static final class Natives {
+    private Natives() {}
 
-  /** The names of the constants of g4j_constants.h, in the order of {@link #constantValues()}. */
-  static native String[] constantNames();
+    /** Creates and destroys a loop of the backend: 0 or -errno. */
+    static native int probe0(int backend);
 
-  /** The values of the constants of g4j_constants.h. */
-  static native int[] constantValues();
+    /** The names of the constants of g4j_constants.h, in the order of {@link #constantValues0()}. */
+    static native String[] constantNames0();
 
-  static native String errnoName(int errno);
+    /** The values of the constants of g4j_constants.h. */
+    static native int[] constantValues0();
 
-  static native String strerror(int errno);
+    /** The errno's symbolic name ({@code strerrorname_np}), or null. */
+    static native String errnoName0(int errno);
 
-  static native String[] versions();
+    /** The errno's description ({@code strerror_r}). */
+    static native String strerror0(int errno);
+
+    /** {libev runtime, libev build, libuv runtime, libuv build} versions. */
+    static native String[] versions0();
+  }
 }

@@ -183,7 +183,7 @@ public final class Posix {
    */
   public static int socket(int domain, int type, int protocol) throws IOException {
     Native.ensureAvailable();
-    return Errors.check(socket0(domain, type, protocol), "socket");
+    return Errors.check(Natives.socket0(domain, type, protocol), "socket");
   }
 
   /**
@@ -197,7 +197,7 @@ public final class Posix {
   public static int[] socketpair(int domain, int type, int protocol) throws IOException {
     Native.ensureAvailable();
     int[] fds = new int[2];
-    Errors.check(socketpair0(domain, type, protocol, fds), "socketpair");
+    Errors.check(Natives.socketpair0(domain, type, protocol, fds), "socketpair");
     return fds;
   }
 
@@ -211,7 +211,7 @@ public final class Posix {
   public static int[] pipe2(int flags) throws IOException {
     Native.ensureAvailable();
     int[] fds = new int[2];
-    Errors.check(pipe20(flags, fds), "pipe2");
+    Errors.check(Natives.pipe20(flags, fds), "pipe2");
     return fds;
   }
 
@@ -236,7 +236,7 @@ public final class Posix {
    */
   public static void close(int fd) throws IOException {
     Native.ensureAvailable();
-    int rc = close0(fd);
+    int rc = Natives.close0(fd);
     if (rc == -Constants.EBUSY) {
       throw new IllegalArgumentException("close(fd " + fd + ") failed: EBUSY: fd " + fd
           + " is a gevent4j loop's own descriptor (its epoll set or wake-up); close the Loop (or Hub) instead",
@@ -256,7 +256,7 @@ public final class Posix {
   public static void bind(int fd, SocketAddress local) throws IOException {
     byte[] address = encode(local);
     Native.ensureAvailable();
-    Errors.check(bind0(fd, address), "bind", fd);
+    Errors.check(Natives.bind0(fd, address), "bind", fd);
   }
 
   /**
@@ -267,7 +267,7 @@ public final class Posix {
    */
   public static void listen(int fd, int backlog) throws IOException {
     Native.ensureAvailable();
-    Errors.check(listen0(fd, backlog), "listen", fd);
+    Errors.check(Natives.listen0(fd, backlog), "listen", fd);
   }
 
   /**
@@ -284,7 +284,7 @@ public final class Posix {
   public static int connect(int fd, SocketAddress remote) throws IOException {
     byte[] address = encode(remote);
     Native.ensureAvailable();
-    int rc = connect0(fd, address);
+    int rc = Natives.connect0(fd, address);
     if (rc == IN_PROGRESS || rc == WOULD_BLOCK) return rc;
     return Errors.check(rc, "connect", fd);
   }
@@ -312,7 +312,7 @@ public final class Posix {
    */
   public static int accept(int fd, int flags) throws IOException {
     Native.ensureAvailable();
-    int rc = accept0(fd, flags, null);
+    int rc = Natives.accept0(fd, flags, null);
     return rc == WOULD_BLOCK ? rc : Errors.check(rc, "accept", fd);
   }
 
@@ -329,7 +329,7 @@ public final class Posix {
     if (peer.length == 0) throw new IllegalArgumentException("peer must have room for one address");
     Native.ensureAvailable();
     byte[] address = new byte[ADDR_BYTES];
-    int rc = accept0(fd, flags, address);
+    int rc = Natives.accept0(fd, flags, address);
     if (rc == WOULD_BLOCK) return rc;
     Errors.check(rc, "accept", fd);
     peer[0] = decode(address);
@@ -344,7 +344,7 @@ public final class Posix {
    */
   public static void shutdown(int fd, int how) throws IOException {
     Native.ensureAvailable();
-    Errors.check(shutdown0(fd, how), "shutdown", fd);
+    Errors.check(Natives.shutdown0(fd, how), "shutdown", fd);
   }
 
   /**
@@ -356,7 +356,7 @@ public final class Posix {
   public static SocketAddress getsockname(int fd) throws IOException {
     Native.ensureAvailable();
     byte[] address = new byte[ADDR_BYTES];
-    Errors.check(getsockname0(fd, address), "getsockname", fd);
+    Errors.check(Natives.getsockname0(fd, address), "getsockname", fd);
     return decode(address);
   }
 
@@ -369,7 +369,7 @@ public final class Posix {
   public static SocketAddress getpeername(int fd) throws IOException {
     Native.ensureAvailable();
     byte[] address = new byte[ADDR_BYTES];
-    Errors.check(getpeername0(fd, address), "getpeername", fd);
+    Errors.check(Natives.getpeername0(fd, address), "getpeername", fd);
     return decode(address);
   }
 
@@ -383,7 +383,7 @@ public final class Posix {
    */
   public static int getsockopt(int fd, int level, int option) throws IOException {
     Native.ensureAvailable();
-    long rc = getsockopt0(fd, level, option);
+    long rc = Natives.getsockopt0(fd, level, option);
     if (rc < 0) throw Errors.newIoException((int) rc, "getsockopt", fd);
     return (int) rc;
   }
@@ -396,7 +396,7 @@ public final class Posix {
    */
   public static void setsockopt(int fd, int level, int option, int value) throws IOException {
     Native.ensureAvailable();
-    Errors.check(setsockopt0(fd, level, option, value), "setsockopt", fd);
+    Errors.check(Natives.setsockopt0(fd, level, option, value), "setsockopt", fd);
   }
 
   /**
@@ -406,7 +406,7 @@ public final class Posix {
    */
   public static void setNonBlocking(int fd, boolean nonBlocking) throws IOException {
     Native.ensureAvailable();
-    Errors.check(setNonBlocking0(fd, nonBlocking), "fcntl", fd);
+    Errors.check(Natives.setNonBlocking0(fd, nonBlocking), "fcntl", fd);
   }
 
   /**
@@ -416,7 +416,7 @@ public final class Posix {
    */
   public static boolean isNonBlocking(int fd) throws IOException {
     Native.ensureAvailable();
-    return Errors.check(isNonBlocking0(fd), "fcntl", fd) != 0;
+    return Errors.check(Natives.isNonBlocking0(fd), "fcntl", fd) != 0;
   }
 
   // ---- reads and writes -------------------------------------------------------------------
@@ -436,7 +436,7 @@ public final class Posix {
   public static int read(int fd, ByteBuffer dst) throws IOException {
     checkWritable(dst, "dst");
     int pos = dst.position();
-    int rc = read0(fd, dst, pos, dst.limit());
+    int rc = Natives.read0(fd, dst, pos, dst.limit());
     if (rc > 0) {
       dst.position(pos + rc);
       return rc;
@@ -457,7 +457,7 @@ public final class Posix {
   public static int write(int fd, ByteBuffer src) throws IOException {
     checkDirect(src, "src");
     int pos = src.position();
-    int rc = write0(fd, src, pos, src.limit());
+    int rc = Natives.write0(fd, src, pos, src.limit());
     if (rc > 0) {
       src.position(pos + rc);
       return rc;
@@ -477,7 +477,7 @@ public final class Posix {
   public static int read(int fd, byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
     Native.ensureAvailable();
-    int rc = readBytes0(fd, b, off, len);
+    int rc = Natives.readBytes0(fd, b, off, len);
     return rc >= 0 || rc == WOULD_BLOCK ? rc : Errors.check(rc, "read", fd);
   }
 
@@ -494,7 +494,7 @@ public final class Posix {
   public static int write(int fd, byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
     Native.ensureAvailable();
-    int rc = writeBytes0(fd, b, off, len);
+    int rc = Natives.writeBytes0(fd, b, off, len);
     return rc >= 0 || rc == WOULD_BLOCK ? rc : Errors.check(rc, "write", fd);
   }
 
@@ -512,7 +512,7 @@ public final class Posix {
   public static long readv(int fd, ByteBuffer[] dsts, int offset, int length) throws IOException {
     int count = Math.min(length, Constants.IOV_MAX);
     int[] bounds = bounds(dsts, offset, length, count, true);
-    long rc = readv0(fd, dsts, offset, count, bounds);
+    long rc = Natives.readv0(fd, dsts, offset, count, bounds);
     if (rc > 0) {
       advance(dsts, offset, count, bounds, rc);
       return rc;
@@ -539,7 +539,7 @@ public final class Posix {
   public static long writev(int fd, ByteBuffer[] srcs, int offset, int length) throws IOException {
     int count = Math.min(length, Constants.IOV_MAX);
     int[] bounds = bounds(srcs, offset, length, count, false);
-    long rc = writev0(fd, srcs, offset, count, bounds);
+    long rc = Natives.writev0(fd, srcs, offset, count, bounds);
     if (rc > 0) {
       advance(srcs, offset, count, bounds, rc);
       return rc;
@@ -564,7 +564,7 @@ public final class Posix {
   public static int send(int fd, ByteBuffer src, int flags) throws IOException {
     checkDirect(src, "src");
     int pos = src.position();
-    int rc = sendto0(fd, src, pos, src.limit(), flags, null);
+    int rc = Natives.sendto0(fd, src, pos, src.limit(), flags, null);
     if (rc > 0) {
       src.position(pos + rc);
       return rc;
@@ -585,7 +585,7 @@ public final class Posix {
   public static int recv(int fd, ByteBuffer dst, int flags) throws IOException {
     checkWritable(dst, "dst");
     int pos = dst.position();
-    int rc = recvfrom0(fd, dst, pos, dst.limit(), flags, null);
+    int rc = Natives.recvfrom0(fd, dst, pos, dst.limit(), flags, null);
     if (rc > 0) {
       dst.position(pos + rc);
       return rc;
@@ -606,7 +606,7 @@ public final class Posix {
     checkDirect(src, "src");
     byte[] address = encode(target);
     int pos = src.position();
-    int rc = sendto0(fd, src, pos, src.limit(), flags, address);
+    int rc = Natives.sendto0(fd, src, pos, src.limit(), flags, address);
     if (rc > 0) {
       src.position(pos + rc);
       return rc;
@@ -632,7 +632,7 @@ public final class Posix {
     if (sender.length == 0) throw new IllegalArgumentException("sender must have room for one address");
     byte[] address = new byte[ADDR_BYTES];
     int pos = dst.position();
-    int rc = recvfrom0(fd, dst, pos, dst.limit(), flags, address);
+    int rc = Natives.recvfrom0(fd, dst, pos, dst.limit(), flags, address);
     if (rc == WOULD_BLOCK) return rc;
     Errors.check(rc, "recvfrom", fd);
     dst.position(pos + rc);
@@ -785,7 +785,7 @@ public final class Posix {
     int[] actions = Arrays.copyOf(o.actions, o.paths.size() * SpawnOptions.ACTION);
     byte[][] paths = o.paths.toArray(new byte[0][]);
     Native.ensureAvailable();
-    int rc = spawn0(prog, args, env, actions, paths, o.flags, o.processGroup);
+    int rc = Natives.spawn0(prog, args, env, actions, paths, o.flags, o.processGroup);
     if (rc >= 0) return rc;
     NativeIoException cause = new NativeIoException(-rc, program.indexOf('/') < 0 ? "posix_spawnp" : "posix_spawn");
     throw new IOException("cannot run program \"" + program + "\": " + cause.getMessage(), cause);
@@ -851,10 +851,10 @@ public final class Posix {
   public static WaitStatus waitpid(int pid, int options) throws IOException {
     if (pid <= 0) throw new IllegalArgumentException("waitpid needs a child's pid, not " + pid);
     Native.ensureAvailable();
-    long rc = waitpid0(pid, options);
-    if (rc < 0) throw Errors.newIoException((int) rc, "waitpid");
-    if (rc == 0) return null;
-    return new WaitStatus((int) (rc >>> 32), (int) rc);
+    int[] result = new int[2];
+    Errors.check(Natives.waitpid0(pid, options, result), "waitpid");
+    if (result[0] == 0) return null;
+    return new WaitStatus(result[0], result[1]);
   }
 
   /**
@@ -871,7 +871,7 @@ public final class Posix {
     if (pid <= 0) throw new IllegalArgumentException("kill needs a pid, not " + pid + " (killpg signals groups)");
     checkSignal(signal);
     Native.ensureAvailable();
-    Errors.check(kill0(pid, signal), "kill");
+    Errors.check(Natives.kill0(pid, signal), "kill");
   }
 
   /**
@@ -885,7 +885,7 @@ public final class Posix {
     if (pgid <= 1) throw new IllegalArgumentException("killpg needs a process group id above 1, not " + pgid);
     checkSignal(signal);
     Native.ensureAvailable();
-    Errors.check(kill0(-pgid, signal), "killpg");
+    Errors.check(Natives.kill0(-pgid, signal), "killpg");
   }
 
   // ---- helpers ----------------------------------------------------------------------------
@@ -1030,62 +1030,70 @@ public final class Posix {
     return get16(a, at) << 16 | get16(a, at + 2);
   }
 
-  // ---- natives (g4j_posix.c): counts, descriptors or pids >= 0, else -errno ----------------
+  // ---- natives ------------------------------------------------------------------------
 
-  static native int socket0(int domain, int type, int protocol);
+  /**
+   * The natives of {@code g4j_posix.c}, a holder without static state: counts, descriptors or
+   * pids >= 0, else -errno.
+   */
+  static final class Natives {
+    private Natives() {}
 
-  static native int socketpair0(int domain, int type, int protocol, int[] fds);
+    static native int socket0(int domain, int type, int protocol);
 
-  static native int pipe20(int flags, int[] fds);
+    static native int socketpair0(int domain, int type, int protocol, int[] fds);
 
-  static native int close0(int fd);
+    static native int pipe20(int flags, int[] fds);
 
-  static native int bind0(int fd, byte[] address);
+    static native int close0(int fd);
 
-  static native int listen0(int fd, int backlog);
+    static native int bind0(int fd, byte[] address);
 
-  static native int connect0(int fd, byte[] address);
+    static native int listen0(int fd, int backlog);
 
-  static native int accept0(int fd, int flags, byte[] peer);
+    static native int connect0(int fd, byte[] address);
 
-  static native int shutdown0(int fd, int how);
+    static native int accept0(int fd, int flags, byte[] peer);
 
-  static native int getsockname0(int fd, byte[] address);
+    static native int shutdown0(int fd, int how);
 
-  static native int getpeername0(int fd, byte[] address);
+    static native int getsockname0(int fd, byte[] address);
 
-  /** The value as an unsigned 32-bit number, or -errno. */
-  static native long getsockopt0(int fd, int level, int option);
+    static native int getpeername0(int fd, byte[] address);
 
-  static native int setsockopt0(int fd, int level, int option, int value);
+    /** The value as an unsigned 32-bit number, or -errno. */
+    static native long getsockopt0(int fd, int level, int option);
 
-  static native int setNonBlocking0(int fd, boolean nonBlocking);
+    static native int setsockopt0(int fd, int level, int option, int value);
 
-  static native int isNonBlocking0(int fd);
+    static native int setNonBlocking0(int fd, boolean nonBlocking);
 
-  static native int read0(int fd, ByteBuffer dst, int position, int limit);
+    static native int isNonBlocking0(int fd);
 
-  static native int write0(int fd, ByteBuffer src, int position, int limit);
+    static native int read0(int fd, ByteBuffer dst, int position, int limit);
 
-  static native int readBytes0(int fd, byte[] b, int off, int len);
+    static native int write0(int fd, ByteBuffer src, int position, int limit);
 
-  static native int writeBytes0(int fd, byte[] b, int off, int len);
+    static native int readBytes0(int fd, byte[] b, int off, int len);
 
-  static native long readv0(int fd, ByteBuffer[] dsts, int offset, int count, int[] bounds);
+    static native int writeBytes0(int fd, byte[] b, int off, int len);
 
-  static native long writev0(int fd, ByteBuffer[] srcs, int offset, int count, int[] bounds);
+    static native long readv0(int fd, ByteBuffer[] dsts, int offset, int count, int[] bounds);
 
-  /** sendto with MSG_NOSIGNAL added; a null address is send. */
-  static native int sendto0(int fd, ByteBuffer src, int position, int limit, int flags, byte[] address);
+    static native long writev0(int fd, ByteBuffer[] srcs, int offset, int count, int[] bounds);
 
-  /** recvfrom; the sender is written to {@code from} when it is not null. */
-  static native int recvfrom0(int fd, ByteBuffer dst, int position, int limit, int flags, byte[] from);
+    /** sendto with MSG_NOSIGNAL added; a null address is send. */
+    static native int sendto0(int fd, ByteBuffer src, int position, int limit, int flags, byte[] address);
 
-  static native int spawn0(byte[] program, byte[][] argv, byte[][] envp, int[] actions, byte[][] paths, int flags,
-      int processGroup);
+    /** recvfrom; the sender is written to {@code from} when it is not null. */
+    static native int recvfrom0(int fd, ByteBuffer dst, int position, int limit, int flags, byte[] from);
 
-  /** 0 when WNOHANG found nothing, else pid << 32 | status, or -errno. */
-  static native long waitpid0(int pid, int options);
+    static native int spawn0(byte[] program, byte[][] argv, byte[][] envp, int[] actions, byte[][] paths, int flags,
+        int processGroup);
 
-  static native int kill0(int pid, int signal);
+    /** 0 with {pid, raw status} in {@code result} ({0, 0} when WNOHANG found nothing), or -errno. */
+    static native int waitpid0(int pid, int options, int[] result);
+
+    static native int kill0(int pid, int signal);
+  }
 }
