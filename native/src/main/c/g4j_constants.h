@@ -9,13 +9,14 @@
  *
  * Besides platform values (errno, socket options, signals, ...) the list carries the layout
  * of the records both sides read and write: the event batch's g4j_event, the socket-address
- * layout of g4j_jni.h, posix_spawn's file actions.
+ * layout of g4j_socket_address_codec.h, posix_spawn's file actions (g4j_posix.h).
  */
 #ifndef G4J_CONSTANTS_H
 #define G4J_CONSTANTS_H
 
-#include "g4j_jni.h"
 #include "g4j_loop.h"
+#include "g4j_posix.h"
+#include "g4j_socket_address_codec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -64,12 +65,12 @@
   X(SO_TYPE, SO_TYPE) X(SO_DOMAIN, SO_DOMAIN) X(SO_ACCEPTCONN, SO_ACCEPTCONN)              \
   X(IPPROTO_IP, IPPROTO_IP) X(IPPROTO_IPV6, IPPROTO_IPV6) X(IPPROTO_TCP, IPPROTO_TCP)      \
   X(IPPROTO_UDP, IPPROTO_UDP) X(IPV6_V6ONLY, IPV6_V6ONLY) X(TCP_NODELAY, TCP_NODELAY)      \
-  X(TCP_KEEPIDLE, TCP_KEEPIDLE) X(TCP_KEEPINTVL, TCP_KEEPINTVL) X(TCP_KEEPCNT, TCP_KEEPCNT) \
+  X(TCP_KEEPIDLE, TCP_KEEPIDLE) X(TCP_KEEPINTVL, TCP_KEEPINTVL) X(TCP_KEEPCNT, TCP_KEEPCNT)\
   X(SHUT_RD, SHUT_RD) X(SHUT_WR, SHUT_WR) X(SHUT_RDWR, SHUT_RDWR)                          \
   X(MSG_DONTWAIT, MSG_DONTWAIT) X(MSG_PEEK, MSG_PEEK) X(MSG_NOSIGNAL, MSG_NOSIGNAL)        \
   X(SIZEOF_SOCKADDR_UN, sizeof(struct sockaddr_un))                                        \
   X(SIZEOF_SUN_PATH, sizeof(((struct sockaddr_un *) 0)->sun_path))                         \
-  /* the socket-address layout (g4j_jni.h) */                                              \
+  /* the socket-address layout (g4j_socket_address_codec.h) */                             \
   X(ADDR_FAMILY_OFFSET, G4J_ADDR_FAMILY) X(ADDR_PORT_OFFSET, G4J_ADDR_PORT)                \
   X(ADDR_SCOPE_OFFSET, G4J_ADDR_SCOPE) X(ADDR_LENGTH_OFFSET, G4J_ADDR_LENGTH)              \
   X(ADDR_HEADER, G4J_ADDR_HEADER)                                                          \
@@ -77,7 +78,7 @@
   X(O_NONBLOCK, O_NONBLOCK) X(O_CLOEXEC, O_CLOEXEC) X(O_RDONLY, O_RDONLY)                  \
   X(O_WRONLY, O_WRONLY) X(O_RDWR, O_RDWR) X(O_CREAT, O_CREAT) X(O_TRUNC, O_TRUNC)          \
   X(O_APPEND, O_APPEND) X(IOV_MAX, IOV_MAX) X(ARRAY_IO_MAX, G4J_ARRAY_IO_MAX)              \
-  /* processes: waitpid options, posix_spawn's file actions and flags (g4j_jni.h) */       \
+  /* processes: waitpid options, posix_spawn's file actions and flags (g4j_posix.h) */     \
   X(WNOHANG, WNOHANG) X(WUNTRACED, WUNTRACED)                                              \
   X(SPAWN_DUP2, G4J_SPAWN_DUP2) X(SPAWN_OPEN, G4J_SPAWN_OPEN)                              \
   X(SPAWN_CLOSE, G4J_SPAWN_CLOSE) X(SPAWN_CHDIR, G4J_SPAWN_CHDIR)                          \

@@ -15,6 +15,8 @@ static const g4j_natives *const peers[] = {
   &g4j_native_natives,
   &g4j_native_loop_natives,
   &g4j_posix_natives,
+  &g4j_posix_sockets_natives,
+  &g4j_posix_processes_natives,
 };
 #define PEERS ((int) (sizeof peers / sizeof peers[0]))
 

@@ -9,6 +9,7 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.NativeIoException;
 import io.gevent4j.loop.Posix;
+import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.loop.Watcher;
 import io.gevent4j.socket.Socket;
 import io.gevent4j.sync.Event;
@@ -110,7 +111,7 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
     if (!socket.isOpen()) throw new IllegalArgumentException("the socket is closed");
     int actual;
     try {
-      actual = Posix.getsockopt(socket.fd(), Posix.SOL_SOCKET, Posix.SO_TYPE);
+      actual = PosixSockets.getsockopt(socket.fd(), Posix.SOL_SOCKET, Posix.SO_TYPE);
     } catch (IOException e) {
       throw new IllegalArgumentException("not a usable socket: " + socket, e);
     }
