@@ -32,7 +32,10 @@ public final class Native {
   private static final String LIBRARY = "gevent4j";
   private static final Throwable UNAVAILABILITY_CAUSE;
   private static final String[] VERSIONS;
-  /** The library's constants by name (g4j_constants.h); empty when it is not available. */
+  /**
+   * The library's constants by name (g4j_constants.h); empty when it could not be loaded or
+   * they do not match.
+   */
   private static final Map<String, Integer> CONSTANTS;
 
   // Reads no field of Constants (which may be initializing on this very thread, having asked
