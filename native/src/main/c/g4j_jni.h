@@ -1,6 +1,14 @@
 /*
- * Shared by the JNI files: each registers its natives from one table in its own
- * _onload, called in order by JNI_OnLoad (g4j_jni.c), and undone in reverse.
+ * Shared by the JNI files. Each is the peer of one Java class and holds one table of
+ * natives, bound to that class's nested holder class `Natives` (static natives only, no
+ * static state: JNI_OnLoad's FindClass initializes it and runs nothing). JNI_OnLoad
+ * (g4j_jni.c) registers the tables of its one list in order, undoing them in reverse when
+ * one fails.
+ *
+ * Naming (native/README.md): the Java class Peer's natives are Peer.Natives.name0, each
+ * ending in 0; the C file is g4j_<peer>.c and the C function g4j_<peer>_<name0>, both in
+ * snake_case (NativeLoop.Natives.loopRun0 is g4j_native_loop_loop_run0 in
+ * g4j_native_loop.c); the file's table is g4j_<peer>_natives.
  */
 #ifndef G4J_JNI_H
 #define G4J_JNI_H
@@ -10,18 +18,20 @@
 #define G4J_JNI_VERSION JNI_VERSION_10
 #define G4J_PACKAGE "io/gevent4j/loop/"
 
-/* The most bytes Posix's byte[] read and write move per call (g4j_posix.c copies them). */
-#define G4J_ARRAY_IO_MAX (64 * 1024)
+/* One peer's natives: the holder class and its table. */
+typedef struct {
+  const char *class_name; /* binary name, e.g. "io/gevent4j/loop/Posix$Natives" */
+  const JNINativeMethod *methods;
+  int count;
+} g4j_natives;
 
-/* 0 on success, -1 with a pending Java exception on failure. */
-int g4j__register(JNIEnv *env, const char *class_name, const JNINativeMethod *methods, int count);
-void g4j__unregister(JNIEnv *env, const char *class_name);
+/* The natives of the Java class `peer` (its simple name), in its nested class Natives. */
+#define G4J_NATIVES(peer, table) {G4J_PACKAGE peer "$Natives", table, (int) (sizeof table / sizeof table[0])}
 
-int g4j__native_onload(JNIEnv *env);
-void g4j__native_onunload(JNIEnv *env);
-int g4j__native_loop_onload(JNIEnv *env);
-void g4j__native_loop_onunload(JNIEnv *env);
-int g4j__posix_onload(JNIEnv *env);
-void g4j__posix_onunload(JNIEnv *env);
+extern const g4j_natives g4j_native_natives;          /* g4j_native.c */
+extern const g4j_natives g4j_native_loop_natives;     /* g4j_native_loop.c */
+extern const g4j_natives g4j_posix_natives;           /* g4j_posix.c */
+extern const g4j_natives g4j_posix_sockets_natives;   /* g4j_posix_sockets.c */
+extern const g4j_natives g4j_posix_processes_natives; /* g4j_posix_processes.c */
 
 #endif

@@ -86,7 +86,7 @@ int g4j_loop_new(int backend, g4j_loop **out) {
   loop->ops = ops;
   loop->thread = pthread_self();
   loop->events_capacity = G4J_INITIAL_EVENTS;
-  loop->events = malloc(sizeof(int32_t) * 2 * G4J_INITIAL_EVENTS);
+  loop->events = malloc(sizeof(g4j_event) * G4J_INITIAL_EVENTS);
   if (!loop->events) {
     free(loop);
     return -ENOMEM;
@@ -183,14 +183,14 @@ int g4j_loop_run(g4j_loop *loop, int mode) {
    * close) stays, and makes this run's poll non-blocking: it is already news. */
   if (loop->events_returned) {
     int carried = loop->events_count - loop->events_returned;
-    memmove(loop->events, loop->events + 2 * loop->events_returned, sizeof(int32_t) * 2 * (size_t) carried);
+    memmove(loop->events, loop->events + loop->events_returned, sizeof(g4j_event) * (size_t) carried);
     loop->events_count = carried;
     loop->events_returned = 0;
   }
   loop->running = 1; /* from here the batch may grow: Java reads it only after this run */
   for (int i = 0; i < loop->spill_count; i++) {
-    g4j_watcher spilled = {.loop = loop, .id = loop->spill[2 * i]};
-    g4j__emit(&spilled, loop->spill[2 * i + 1]);
+    g4j_watcher spilled = {.loop = loop, .id = loop->spill[i].id};
+    g4j__emit(&spilled, loop->spill[i].revents);
   }
   loop->spill_count = 0;
   g4j__fd_take_requests(loop);
@@ -234,7 +234,7 @@ void g4j__emit(g4j_watcher *w, int revents) {
     /* Between runs Java may be reading the batch: it must not move. */
     if (loop->spill_count == loop->spill_capacity) {
       int capacity = loop->spill_capacity ? loop->spill_capacity * 2 : 16;
-      int32_t *grown = realloc(loop->spill, sizeof(int32_t) * 2 * capacity);
+      g4j_event *grown = realloc(loop->spill, sizeof(g4j_event) * capacity);
       if (!grown) {
         loop->events_overflow = 1;
         return;
@@ -242,14 +242,13 @@ void g4j__emit(g4j_watcher *w, int revents) {
       loop->spill = grown;
       loop->spill_capacity = capacity;
     }
-    loop->spill[2 * loop->spill_count] = w->id;
-    loop->spill[2 * loop->spill_count + 1] = revents;
+    loop->spill[loop->spill_count] = (g4j_event) {w->id, revents};
     loop->spill_count++;
     return;
   }
   if (loop->events_count == loop->events_capacity) {
     int capacity = loop->events_capacity * 2;
-    int32_t *grown = realloc(loop->events, sizeof(int32_t) * 2 * capacity);
+    g4j_event *grown = realloc(loop->events, sizeof(g4j_event) * capacity);
     if (!grown) {
       loop->events_overflow = 1;
       return;
@@ -257,8 +256,7 @@ void g4j__emit(g4j_watcher *w, int revents) {
     loop->events = grown;
     loop->events_capacity = capacity;
   }
-  loop->events[2 * loop->events_count] = w->id;
-  loop->events[2 * loop->events_count + 1] = revents;
+  loop->events[loop->events_count] = (g4j_event) {w->id, revents};
   loop->events_count++;
 }
 

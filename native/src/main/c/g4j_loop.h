@@ -12,7 +12,7 @@
  * Errors: functions return 0 (or a count) on success and -errno on failure.
  *
  * Events: a backend never calls out of the library. Fired watchers are appended to the
- * loop's event batch as (watcher id, revents) int32 pairs; the caller reads the batch
+ * loop's event batch as g4j_event records (watcher id, revents); the caller reads the batch
  * after g4j_loop_run() returns.
  */
 #ifndef G4J_LOOP_H
@@ -50,6 +50,13 @@ enum { G4J_BACKEND_LIBEV = 0, G4J_BACKEND_LIBUV = 1, G4J_BACKENDS };
 
 typedef struct g4j_loop g4j_loop;
 typedef struct g4j_watcher g4j_watcher;
+
+/* One record of the event batch: which watcher fired, and with what. Java reads the batch
+ * through a direct buffer, with this record's size and field offsets from g4j_constants.h. */
+typedef struct g4j_event {
+  int32_t id;                 /* the watcher's id */
+  int32_t revents;            /* G4J_EV_* bits */
+} g4j_event;
 
 struct g4j_watcher {
   g4j_loop *loop;
@@ -117,12 +124,12 @@ struct g4j_loop {
   g4j_watcher *watchers;      /* every live watcher, for close */
   int active_watchers;
   int referenced_watchers;
-  int32_t *events;            /* the batch: pairs of (id, revents) */
-  int events_count;           /* pairs */
-  int events_capacity;        /* pairs */
+  g4j_event *events;          /* the batch */
+  int events_count;           /* records */
+  int events_capacity;        /* records */
   int events_overflow;        /* a batch that could not grow: reported as -ENOMEM by run */
-  int events_returned;        /* pairs the last run returned; events after them came in between */
-  int32_t *spill;             /* pairs emitted between runs that did not fit: the batch Java reads */
+  int events_returned;        /* records the last run returned; events after them came in between */
+  g4j_event *spill;           /* records emitted between runs that did not fit: the batch Java reads */
   int spill_count, spill_capacity; /* must not move then, so they wait here for the next run */
   int running;
   pthread_t thread;           /* the loop's thread: only it touches the loop; read by closers (atomic) */

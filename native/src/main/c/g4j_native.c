@@ -1,76 +1,62 @@
 /*
- * Peer of io.gevent4j.loop.Native: constants (sizes, flags, errno values) handed to Java
- * in one call, errno names, library versions.
+ * Peer of io.gevent4j.loop.Native: the constants of g4j_constants.h (names and values),
+ * errno names, library versions.
  */
+#include "g4j_constants.h"
 #include "g4j_jni.h"
 #include "g4j_loop.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 
-#define CLASS G4J_PACKAGE "Native"
-
-/* Read in this order by Native.java's Constants (a cursor over the array): keep both in step,
- * appending at the end. */
-static const jint constants[] = {
-  /* event bits */
-  G4J_EV_READ, G4J_EV_WRITE, G4J_EV_TIMER, G4J_EV_SIGNAL, G4J_EV_CHILD, G4J_EV_STAT,
-  G4J_EV_IDLE, G4J_EV_PREPARE, G4J_EV_CHECK, G4J_EV_ASYNC, G4J_EV_FORK, G4J_EV_ERROR,
-  /* watcher kinds */
-  G4J_IO, G4J_TIMER, G4J_SIGNAL, G4J_ASYNC, G4J_CHILD, G4J_IDLE, G4J_PREPARE, G4J_CHECK, G4J_STAT, G4J_FORK,
-  /* run modes */
-  G4J_RUN_DEFAULT, G4J_RUN_NOWAIT, G4J_RUN_ONCE,
-  /* errno values Java maps to JDK exceptions */
-  EAGAIN, EINTR, EBADF, EINVAL, ENOTSUP, EBUSY, ECHILD, ESRCH, ENOMEM, ECONNREFUSED, ECONNRESET,
-  EPIPE, EINPROGRESS, ETIMEDOUT, EADDRINUSE, ENOTCONN, EISCONN, EALREADY, ENOENT, EACCES, EHOSTUNREACH,
-  ENETUNREACH, EMFILE,
-  /* socket constants */
-  AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_CLOEXEC,
-  SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_SNDBUF, SO_RCVBUF, SO_ERROR, SO_BROADCAST,
-  IPPROTO_TCP, TCP_NODELAY, IPPROTO_IPV6, IPV6_V6ONLY, SO_LINGER,
-  SHUT_RD, SHUT_WR, SHUT_RDWR, MSG_DONTWAIT, MSG_PEEK, MSG_NOSIGNAL,
-  O_NONBLOCK, O_CLOEXEC, O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND,
-  /* signals */
-  SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGABRT, SIGFPE, SIGKILL, SIGSEGV, SIGPIPE, SIGALRM, SIGTERM,
-  SIGUSR1, SIGUSR2, SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGBUS, SIGWINCH, SIGXFSZ, NSIG,
-  /* sizes */
-  (jint) sizeof(struct sockaddr_un), (jint) sizeof(((struct sockaddr_un *) 0)->sun_path),
-  G4J_WATCHER_KINDS,
-  EPERM,
-  /* waitpid options, the iovec limit, more socket constants (Posix) */
-  WNOHANG, WUNTRACED, IOV_MAX,
-  SOCK_SEQPACKET, SO_TYPE, SO_DOMAIN, SO_ACCEPTCONN, IPPROTO_IP, IPPROTO_UDP,
-  TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, G4J_ARRAY_IO_MAX,
+/* The constants of g4j_constants.h: names and values in the same order. */
+static const char *const constant_names[] = {
+#define G4J_NAME(name, value) #name,
+  G4J_CONSTANTS(G4J_NAME)
+#undef G4J_NAME
 };
 
-static jintArray native_constants(JNIEnv *env, jclass cls) {
-  jint count = (jint) (sizeof constants / sizeof constants[0]);
-  jintArray result = (*env)->NewIntArray(env, count);
-  if (result) (*env)->SetIntArrayRegion(env, result, 0, count, constants);
+static const jint constant_values[] = {
+#define G4J_VALUE(name, value) (jint) (value),
+  G4J_CONSTANTS(G4J_VALUE)
+#undef G4J_VALUE
+};
+
+#define CONSTANT_COUNT ((jint) (sizeof constant_values / sizeof constant_values[0]))
+
+static jobjectArray g4j_native_constant_names0(JNIEnv *env, jclass cls) {
+  jclass string = (*env)->FindClass(env, "java/lang/String");
+  if (!string) return NULL;
+  jobjectArray result = (*env)->NewObjectArray(env, CONSTANT_COUNT, string, NULL);
+  (*env)->DeleteLocalRef(env, string);
+  if (!result) return NULL;
+  for (jint i = 0; i < CONSTANT_COUNT; i++) {
+    jstring s = (*env)->NewStringUTF(env, constant_names[i]);
+    if (!s) return NULL;
+    (*env)->SetObjectArrayElement(env, result, i, s);
+    (*env)->DeleteLocalRef(env, s);
+  }
   return result;
 }
 
-static jstring native_errno_name(JNIEnv *env, jclass cls, jint errnum) {
+static jintArray g4j_native_constant_values0(JNIEnv *env, jclass cls) {
+  jintArray result = (*env)->NewIntArray(env, CONSTANT_COUNT);
+  if (result) (*env)->SetIntArrayRegion(env, result, 0, CONSTANT_COUNT, constant_values);
+  return result;
+}
+
+static jstring g4j_native_errno_name0(JNIEnv *env, jclass cls, jint errnum) {
   const char *name = strerrorname_np(errnum);
   return name ? (*env)->NewStringUTF(env, name) : NULL;
 }
 
-static jstring native_strerror(JNIEnv *env, jclass cls, jint errnum) {
+static jstring g4j_native_strerror0(JNIEnv *env, jclass cls, jint errnum) {
   char buf[256];
   const char *text = strerror_r(errnum, buf, sizeof buf); /* GNU strerror_r */
   return (*env)->NewStringUTF(env, text);
 }
 
 /* { libev runtime, libev build, libuv runtime, libuv build } */
-static jobjectArray native_versions(JNIEnv *env, jclass cls) {
+static jobjectArray g4j_native_versions0(JNIEnv *env, jclass cls) {
   jclass string = (*env)->FindClass(env, "java/lang/String");
   if (!string) return NULL;
   jobjectArray result = (*env)->NewObjectArray(env, 4, string, NULL);
@@ -88,9 +74,8 @@ static jobjectArray native_versions(JNIEnv *env, jclass cls) {
   return result;
 }
 
-/* Creates and destroys a loop of the backend: 0, or -errno (Native's availability probe;
- * here, not in NativeLoop, so that probing initializes no class that reads Constants). */
-static jint native_probe(JNIEnv *env, jclass cls, jint backend) {
+/* Creates and destroys a loop of the backend: 0, or -errno (Native's availability probe). */
+static jint g4j_native_probe0(JNIEnv *env, jclass cls, jint backend) {
   g4j_loop *loop;
   int rc = g4j_loop_new(backend, &loop);
   if (rc < 0) return rc;
@@ -98,16 +83,14 @@ static jint native_probe(JNIEnv *env, jclass cls, jint backend) {
   return 0;
 }
 
+/* Native.Natives */
 static const JNINativeMethod methods[] = {
-  {"probe", "(I)I", (void *) native_probe},
-  {"constants", "()[I", (void *) native_constants},
-  {"errnoName", "(I)Ljava/lang/String;", (void *) native_errno_name},
-  {"strerror", "(I)Ljava/lang/String;", (void *) native_strerror},
-  {"versions", "()[Ljava/lang/String;", (void *) native_versions},
+  {"probe0", "(I)I", (void *) g4j_native_probe0},
+  {"constantNames0", "()[Ljava/lang/String;", (void *) g4j_native_constant_names0},
+  {"constantValues0", "()[I", (void *) g4j_native_constant_values0},
+  {"errnoName0", "(I)Ljava/lang/String;", (void *) g4j_native_errno_name0},
+  {"strerror0", "(I)Ljava/lang/String;", (void *) g4j_native_strerror0},
+  {"versions0", "()[Ljava/lang/String;", (void *) g4j_native_versions0},
 };
 
-int g4j__native_onload(JNIEnv *env) {
-  return g4j__register(env, CLASS, methods, (int) (sizeof methods / sizeof methods[0]));
-}
-
-void g4j__native_onunload(JNIEnv *env) { g4j__unregister(env, CLASS); }
+const g4j_natives g4j_native_natives = G4J_NATIVES("Native", methods);

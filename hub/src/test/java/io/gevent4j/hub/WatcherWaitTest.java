@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.Posix;
+import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.loop.Watcher;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -25,7 +26,7 @@ class WatcherWaitTest {
 
   private static void withPair(PairBody body) {
     onFreshHub(hub -> {
-      int[] pair = Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK, 0);
+      int[] pair = PosixSockets.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK, 0);
       try {
         body.run(hub, pair[0], pair[1]);
       } finally {

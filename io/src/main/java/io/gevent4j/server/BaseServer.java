@@ -9,6 +9,7 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.NativeIoException;
 import io.gevent4j.loop.Posix;
+import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.loop.Watcher;
 import io.gevent4j.socket.Socket;
 import io.gevent4j.sync.Event;
@@ -116,7 +117,7 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
     }
     int actual;
     try {
-      actual = Posix.getsockopt(socket.fd(), Posix.SOL_SOCKET, Posix.SO_TYPE);
+      actual = PosixSockets.getsockopt(socket.fd(), Posix.SOL_SOCKET, Posix.SO_TYPE);
     } catch (IOException e) {
       throw new IllegalArgumentException("not a usable socket: " + socket, e);
     }
@@ -355,7 +356,7 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
       return null; // no IPv6 here: IPv4 alone
     }
     try {
-      Posix.setsockopt(s.fd(), Posix.IPPROTO_IPV6, Posix.IPV6_V6ONLY, 0);
+      PosixSockets.setsockopt(s.fd(), Posix.IPPROTO_IPV6, Posix.IPV6_V6ONLY, 0);
       return s;
     } catch (IOException e) {
       s.close();

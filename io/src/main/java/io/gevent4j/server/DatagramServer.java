@@ -2,6 +2,7 @@ package io.gevent4j.server;
 
 import io.gevent4j.greenlet.Pool;
 import io.gevent4j.loop.Posix;
+import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.socket.Socket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -64,7 +65,7 @@ public class DatagramServer extends BaseServer<DatagramServer> {
   private ByteBuffer buffer;
   private final SocketAddress[] sender = new SocketAddress[1];
   /** Test seam: how the loop receives. */
-  Receive receive = (fd, buffer, sender) -> Posix.recvfrom(fd, buffer, 0, sender);
+  Receive receive = (fd, buffer, sender) -> PosixSockets.recvfrom(fd, buffer, 0, sender);
 
   /**
    * A server that will receive on {@code listen} (gevent's {@code DatagramServer((host, port),

@@ -3,6 +3,7 @@ package io.gevent4j.server;
 import io.gevent4j.greenlet.Greenlet;
 import io.gevent4j.greenlet.Pool;
 import io.gevent4j.loop.Posix;
+import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.socket.Socket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -77,7 +78,7 @@ public class StreamServer extends BaseServer<StreamServer> {
   private volatile int backlog = DEFAULT_BACKLOG;
   private volatile SSLContext sslContext;
   /** Test seam: how the loop accepts. */
-  Accept accept = (fd, peer) -> Posix.accept(fd, Posix.SOCK_NONBLOCK, peer);
+  Accept accept = (fd, peer) -> PosixSockets.accept(fd, Posix.SOCK_NONBLOCK, peer);
 
   /**
    * A server that will listen on {@code listen} (gevent's {@code StreamServer((host, port),
@@ -163,8 +164,8 @@ public class StreamServer extends BaseServer<StreamServer> {
 
   @Override
   void opened(Socket s) throws IOException {
-    if (!given || Posix.getsockopt(s.fd(), Posix.SOL_SOCKET, Posix.SO_ACCEPTCONN) == 0) s.listen(backlog);
-    family = Posix.getsockopt(s.fd(), Posix.SOL_SOCKET, Posix.SO_DOMAIN);
+    if (!given || PosixSockets.getsockopt(s.fd(), Posix.SOL_SOCKET, Posix.SO_ACCEPTCONN) == 0) s.listen(backlog);
+    family = PosixSockets.getsockopt(s.fd(), Posix.SOL_SOCKET, Posix.SO_DOMAIN);
   }
 
   // ---- connections --------------------------------------------------------------------------

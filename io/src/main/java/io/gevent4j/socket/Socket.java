@@ -4,6 +4,7 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.loop.Errors;
 import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.Posix;
+import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.loop.Watcher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,7 +99,7 @@ public class Socket implements ByteChannel, AutoCloseable {
 
   private static Socket open(int family, int type) {
     try {
-      return new Socket(Posix.socket(family, type | Posix.SOCK_NONBLOCK, 0), family, type);
+      return new Socket(PosixSockets.socket(family, type | Posix.SOCK_NONBLOCK, 0), family, type);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot create a socket", e);
     }
@@ -137,7 +138,7 @@ public class Socket implements ByteChannel, AutoCloseable {
   /** A connected pair of Unix stream sockets (gevent's {@code socketpair()}). */
   public static Socket[] socketpair() {
     try {
-      int[] pair = Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK, 0);
+      int[] pair = PosixSockets.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK, 0);
       return new Socket[] {new Socket(pair[0], Posix.AF_UNIX, Posix.SOCK_STREAM), new Socket(pair[1], Posix.AF_UNIX, Posix.SOCK_STREAM)};
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot create a socket pair", e);
@@ -296,12 +297,12 @@ public class Socket implements ByteChannel, AutoCloseable {
 
   /** Binds to a local address (port 0: any free port). */
   public void bind(SocketAddress address) throws IOException {
-    Posix.bind(checkOpen(), address);
+    PosixSockets.bind(checkOpen(), address);
   }
 
   /** Listens for connections (gevent's {@code listen}). */
   public void listen(int backlog) throws IOException {
-    Posix.listen(checkOpen(), backlog);
+    PosixSockets.listen(checkOpen(), backlog);
   }
 
   /**
@@ -312,7 +313,7 @@ public class Socket implements ByteChannel, AutoCloseable {
   public Socket accept() throws IOException {
     long deadline = deadline();
     while (true) {
-      int client = Posix.accept(checkOpen(), Posix.SOCK_NONBLOCK);
+      int client = PosixSockets.accept(checkOpen(), Posix.SOCK_NONBLOCK);
       if (client != Posix.WOULD_BLOCK) return new Socket(client, family, type);
       waitFor(Watcher.READ, deadline);
     }
@@ -334,10 +335,10 @@ public class Socket implements ByteChannel, AutoCloseable {
     }
     long deadline = deadline();
     try {
-      int rc = Posix.connect(checkOpen(), address);
+      int rc = PosixSockets.connect(checkOpen(), address);
       if (rc == 0) return;
       waitFor(Watcher.WRITE, deadline);
-      Posix.finishConnect(checkOpen());
+      PosixSockets.finishConnect(checkOpen());
     } catch (java.net.ConnectException e) {
       throw named(new java.net.ConnectException("cannot connect to " + address + ": " + e.getMessage()), e);
     } catch (java.net.NoRouteToHostException e) {
@@ -520,7 +521,7 @@ public class Socket implements ByteChannel, AutoCloseable {
       ByteBuffer b = sendBuffer.clear();
       b.put(buf).flip();
       while (true) {
-        int n = Posix.sendto(checkOpen(), b, 0, to);
+        int n = PosixSockets.sendto(checkOpen(), b, 0, to);
         if (n >= 0) return n;
         waitFor(Watcher.WRITE, deadline);
       }
@@ -537,7 +538,7 @@ public class Socket implements ByteChannel, AutoCloseable {
       b.limit(Math.min(max, DATAGRAM_BUFFER));
       SocketAddress[] from = new SocketAddress[1];
       while (true) {
-        int n = Posix.recvfrom(checkOpen(), b, 0, from);
+        int n = PosixSockets.recvfrom(checkOpen(), b, 0, from);
         if (n >= 0) {
           byte[] data = new byte[n];
           b.flip().get(data);
@@ -556,7 +557,7 @@ public class Socket implements ByteChannel, AutoCloseable {
   public <V> Socket setOption(SocketOption<V> option, V value) throws IOException {
     int[] where = where(option);
     int v = value instanceof Boolean b ? (b ? 1 : 0) : (Integer) value;
-    Posix.setsockopt(checkOpen(), where[0], where[1], v);
+    PosixSockets.setsockopt(checkOpen(), where[0], where[1], v);
     return this;
   }
 
@@ -564,7 +565,7 @@ public class Socket implements ByteChannel, AutoCloseable {
   @SuppressWarnings("unchecked")
   public <V> V getOption(SocketOption<V> option) throws IOException {
     int[] where = where(option);
-    int v = Posix.getsockopt(checkOpen(), where[0], where[1]);
+    int v = PosixSockets.getsockopt(checkOpen(), where[0], where[1]);
     return option.type() == Boolean.class ? (V) Boolean.valueOf(v != 0) : (V) Integer.valueOf(v);
   }
 
@@ -598,7 +599,7 @@ public class Socket implements ByteChannel, AutoCloseable {
   private SocketAddress address(boolean local) {
     try {
       int f = checkOpen();
-      return local ? Posix.getsockname(f) : Posix.getpeername(f);
+      return local ? PosixSockets.getsockname(f) : PosixSockets.getpeername(f);
     } catch (IOException e) {
       return null;
     }
@@ -610,12 +611,12 @@ public class Socket implements ByteChannel, AutoCloseable {
 
   /** Closes the writing half: the peer reads end of stream (gevent's {@code shutdown(SHUT_WR)}). */
   public void shutdownOutput() throws IOException {
-    Posix.shutdown(checkOpen(), Posix.SHUT_WR);
+    PosixSockets.shutdown(checkOpen(), Posix.SHUT_WR);
   }
 
   /** Closes the reading half. */
   public void shutdownInput() throws IOException {
-    Posix.shutdown(checkOpen(), Posix.SHUT_RD);
+    PosixSockets.shutdown(checkOpen(), Posix.SHUT_RD);
   }
 
   // ---- streams ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package io.gevent4j.socket;
 
 import io.gevent4j.hub.Hub;
 import io.gevent4j.loop.Posix;
+import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.loop.Watcher;
 import io.gevent4j.sync.RLock;
 import java.io.IOException;
@@ -248,7 +249,7 @@ public final class SslSocket extends Socket {
     if (plain instanceof SslSocket) throw new IllegalArgumentException("the socket already speaks TLS");
     int fd = plain.fd();
     if (fd < 0) throw plain.closedException();
-    if (Posix.getsockopt(fd, Posix.SOL_SOCKET, Posix.SO_TYPE) != Posix.SOCK_STREAM) {
+    if (PosixSockets.getsockopt(fd, Posix.SOL_SOCKET, Posix.SO_TYPE) != Posix.SOCK_STREAM) {
       throw new IllegalArgumentException("TLS needs a stream socket: " + plain);
     }
   }

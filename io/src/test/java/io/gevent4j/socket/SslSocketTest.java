@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gevent4j.greenlet.Gevent;
 import io.gevent4j.greenlet.Greenlet;
 import io.gevent4j.loop.Posix;
+import io.gevent4j.loop.PosixSockets;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -551,7 +552,7 @@ class SslSocketTest {
       for (int i = 0; i < 2; i++) { // a TCP end of stream without close_notify: a ragged EOF
         SslSocket c = SslSocket.connect("127.0.0.1", port, Certs.client(), 10);
         c.sendAll(bytes("cut"));
-        Posix.shutdown(c.fd(), Posix.SHUT_WR);
+        PosixSockets.shutdown(c.fd(), Posix.SHUT_WR);
         assertEquals(-1, c.recv(new byte[1], 0, 1), "the server closes after reading");
         c.close();
       }

@@ -24,7 +24,7 @@ public final class AsyncWatcher extends Watcher {
     lock.lock();
     try {
       checkOpen();
-      Errors.checkUnchecked(NativeLoop.asyncSend(pointer), "async send");
+      Errors.checkUnchecked(NativeLoop.Natives.asyncSend0(pointer), "async send");
     } finally {
       lock.unlock();
     }

@@ -12,7 +12,7 @@ public final class ChildWatcher extends Watcher {
   ChildWatcher(NativeLoop loop, int pid) {
     super(loop, Constants.KIND_CHILD);
     this.pid = pid;
-    Errors.checkUnchecked(NativeLoop.childSet(pointer, pid), "child set");
+    Errors.checkUnchecked(NativeLoop.Natives.childSet0(pointer, pid), "child set");
   }
 
   /** The watched pid. */
@@ -38,7 +38,7 @@ public final class ChildWatcher extends Watcher {
   @Override
   void fired(int revents) {
     active = false;
-    status = NativeLoop.childStatus(pointer);
+    status = NativeLoop.Natives.childStatus0(pointer);
   }
 
   @Override

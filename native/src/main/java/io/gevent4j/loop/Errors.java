@@ -27,7 +27,7 @@ public final class Errors {
   /** The errno's symbolic name, e.g. {@code "EAGAIN"}, or {@code "errno N"} when unknown. */
   public static String name(int errno) {
     Native.ensureAvailable();
-    String name = Native.errnoName(errno);
+    String name = Native.Natives.errnoName0(errno);
     return name != null ? name : "errno " + errno;
   }
 
@@ -35,8 +35,8 @@ public final class Errors {
   static String describe(int errno) {
     try {
       Native.ensureAvailable();
-      String name = Native.errnoName(errno);
-      return (name != null ? name : "errno " + errno) + " (" + Native.strerror(errno) + ")";
+      String name = Native.Natives.errnoName0(errno);
+      return (name != null ? name : "errno " + errno) + " (" + Native.Natives.strerror0(errno) + ")";
     } catch (LinkageError | RuntimeException e) {
       return "errno " + errno;
     }

@@ -32,7 +32,7 @@ public final class IoWatcher extends Watcher {
     if (events == 0 || (events & ~(READ | WRITE)) != 0) {
       throw new IllegalArgumentException(describe() + ".set: events must be READ, WRITE or both, not " + events);
     }
-    int rc = NativeLoop.ioSet(pointer, fd, events);
+    int rc = NativeLoop.Natives.ioSet0(pointer, fd, events);
     this.fd = fd;
     this.events = events;
     if (rc < 0) {

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The native library {@code libgevent4j.so}: whether it could be loaded, why not, and the
@@ -22,8 +23,8 @@ import java.util.Locale;
  * directory is mounted {@code noexec}. Every failed attempt is attached to the final error
  * as a suppressed exception.
  *
- * <p>Availability is computed once, by really creating and destroying a loop of each
- * backend.
+ * <p>Availability is computed once: the library's constants are checked against
+ * {@code Constants} by name, and a loop of each backend is really created and destroyed.
  */
 public final class Native {
   private Native() {}
@@ -31,21 +32,30 @@ public final class Native {
   private static final String LIBRARY = "gevent4j";
   private static final Throwable UNAVAILABILITY_CAUSE;
   private static final String[] VERSIONS;
+  /**
+   * The library's constants by name (g4j_constants.h); empty when it could not be loaded or
+   * they do not match.
+   */
+  private static final Map<String, Integer> CONSTANTS;
 
+  // Reads no field of Constants (which may be initializing on this very thread, having asked
+  // for a constant first): the constants it checks are Constants' declared fields, by reflection.
   static {
     Throwable cause = null;
     String[] versions = null;
+    Map<String, Integer> constants = Map.of();
     try {
       load();
-      versions = versions();
+      versions = Natives.versions0();
+      constants = ConstantTable.check(Natives.constantNames0(), Natives.constantValues0(), ConstantTable.expected());
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError vme && !(t instanceof OutOfMemoryError)) throw vme;
       cause = t;
     }
-    if (cause == null) cause = Constants.mismatch();
     if (cause == null) cause = probeLoops();
     UNAVAILABILITY_CAUSE = cause;
     VERSIONS = versions;
+    CONSTANTS = constants;
   }
 
   /** True when the library is loaded and both backends can create a loop. */
@@ -95,6 +105,26 @@ public final class Native {
   public static String libuvBuildVersion() {
     ensureAvailable();
     return VERSIONS[3];
+  }
+
+  /**
+   * The library's constant {@code name} (a field of {@code Constants}): its value, or 0 when
+   * the library is not available (every entry point calls {@link #ensureAvailable()} first,
+   * which says why).
+   *
+   * @throws LinkageError when the library is available and has no such constant, or while it
+   *     is being loaded (never silently 0)
+   */
+  static int constant(String name) {
+    Map<String, Integer> constants = CONSTANTS;
+    if (constants == null) {
+      throw new LinkageError("constant " + name + " read while libgevent4j.so is being loaded");
+    }
+    Integer value = constants.get(name);
+    if (value != null) return value;
+    if (UNAVAILABILITY_CAUSE != null) return 0;
+    throw new LinkageError("libgevent4j.so has no constant " + name
+        + ": the library and the jar are from different builds");
   }
 
   /** The jar folder for this machine, e.g. {@code "linux-x86_64"}. */
@@ -171,21 +201,35 @@ public final class Native {
 
   private static Throwable probeLoops() {
     for (Backend backend : Backend.values()) {
-      int rc = probe(backend.ordinal());
+      int rc = Natives.probe0(backend.ordinal());
       if (rc < 0) return new NativeIoException(-rc, backend.id() + " loop_new");
     }
     return null;
   }
 
-  /** Creates and destroys a loop of the backend: 0 or -errno. */
-  static native int probe(int backend);
+  /**
+   * The natives of {@code g4j_native.c}. A holder without static state: {@code JNI_OnLoad}
+   * finds it (which initializes it) while this class is still loading the library.
+   */
+  static final class Natives {
+    private Natives() {}
 
-  /** Every constant, in the order g4j_native.c lists them: read by {@link Constants}. */
-  static native int[] constants();
+    /** Creates and destroys a loop of the backend: 0 or -errno. */
+    static native int probe0(int backend);
 
-  static native String errnoName(int errno);
+    /** The names of the constants of g4j_constants.h, in the order of {@link #constantValues0()}. */
+    static native String[] constantNames0();
 
-  static native String strerror(int errno);
+    /** The values of the constants of g4j_constants.h. */
+    static native int[] constantValues0();
 
-  static native String[] versions();
+    /** The errno's symbolic name ({@code strerrorname_np}), or null. */
+    static native String errnoName0(int errno);
+
+    /** The errno's description ({@code strerror_r}). */
+    static native String strerror0(int errno);
+
+    /** {libev runtime, libev build, libuv runtime, libuv build} versions. */
+    static native String[] versions0();
+  }
 }

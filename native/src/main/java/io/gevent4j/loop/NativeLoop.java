@@ -21,6 +21,10 @@ final class NativeLoop implements Loop {
     Constants.SIGSEGV, Constants.SIGBUS, Constants.SIGFPE, Constants.SIGILL, Constants.SIGQUIT, Constants.SIGUSR2,
     Constants.SIGPIPE, Constants.SIGXFSZ, Constants.SIGKILL, Constants.SIGSTOP,
   };
+  /** The event batch's records (g4j_event): their size and where their fields are, from C. */
+  private static final int EVENT_SIZE = Constants.EVENT_SIZE;
+  private static final int EVENT_ID = Constants.EVENT_ID_OFFSET;
+  private static final int EVENT_REVENTS = Constants.EVENT_REVENTS_OFFSET;
 
   private final Backend backendKind;
   private final String backendName;
@@ -43,7 +47,7 @@ final class NativeLoop implements Loop {
   NativeLoop(Backend backend) {
     Native.ensureAvailable();
     this.backendKind = backend;
-    long p = loopNew(backend.ordinal());
+    long p = Natives.loopNew0(backend.ordinal());
     if (p < 0) {
       NativeIoException cause = new NativeIoException((int) -p, "loop_new");
       throw new IllegalStateException("cannot create a " + backend.id() + " loop: " + cause.getMessage()
@@ -52,13 +56,13 @@ final class NativeLoop implements Loop {
     }
     this.pointer = p;
     this.creator = Thread.currentThread();
-    this.backendName = loopBackendName(p);
+    this.backendName = Natives.loopBackendName0(p);
     refreshEvents();
   }
 
   private void refreshEvents() {
-    events = loopEvents(pointer).order(ByteOrder.nativeOrder());
-    eventsCapacity = events.capacity() / 8;
+    events = Natives.loopEvents0(pointer).order(ByteOrder.nativeOrder());
+    eventsCapacity = events.capacity() / EVENT_SIZE;
   }
 
   // ---- threads and state --------------------------------------------------------------
@@ -72,7 +76,7 @@ final class NativeLoop implements Loop {
   @Override
   public void claim() {
     checkUsable();
-    loopClaim(pointer);
+    Natives.loopClaim0(pointer);
   }
 
   void checkThread() {
@@ -108,38 +112,38 @@ final class NativeLoop implements Loop {
   @Override
   public double now() {
     checkUsable();
-    return loopNow(pointer);
+    return Natives.loopNow0(pointer);
   }
 
   @Override
   public void updateNow() {
     checkUsable();
-    loopUpdateNow(pointer);
+    Natives.loopUpdateNow0(pointer);
   }
 
   @Override
   public int pendingCount() {
     checkUsable();
-    return loopPendingCount(pointer);
+    return Natives.loopPendingCount0(pointer);
   }
 
   @Override
   public int activeCount() {
     checkUsable();
-    return loopActiveCount(pointer);
+    return Natives.loopActiveCount0(pointer);
   }
 
   @Override
   public int referencedCount() {
     checkUsable();
-    return loopReferencedCount(pointer);
+    return Natives.loopReferencedCount0(pointer);
   }
 
   @Override
   public void breakLoop() {
     checkUsable();
     breakRequested = true;
-    loopBreak(pointer);
+    Natives.loopBreak0(pointer);
   }
 
   @Override
@@ -154,7 +158,7 @@ final class NativeLoop implements Loop {
         int nativeMode = mode == RunMode.NOWAIT || !fed.isEmpty() ? Constants.RUN_NOWAIT : Constants.RUN_ONCE;
         dispatched += runOnce(nativeMode);
       } while (mode == RunMode.DEFAULT && !breakRequested && !closeRequested
-          && (loopReferencedCount(pointer) > 0 || !fed.isEmpty()));
+          && (Natives.loopReferencedCount0(pointer) > 0 || !fed.isEmpty()));
     } finally {
       if (closeRequested) close();
     }
@@ -164,7 +168,7 @@ final class NativeLoop implements Loop {
   private int runOnce(int nativeMode) {
     while (!freedThisBatch.isEmpty()) freeIds.add(freedThisBatch.poll());
     batch++;
-    int count = loopRun(pointer, nativeMode);
+    int count = Natives.loopRun0(pointer, nativeMode);
     if (count < 0) {
       // A system error in the backend's poll (its epoll set closed behind its back, out of
       // descriptors): the loop cannot run again.
@@ -179,8 +183,8 @@ final class NativeLoop implements Loop {
     try {
       ByteBuffer batchEvents = events;
       for (int i = 0; i < count; i++) {
-        int id = batchEvents.getInt(8 * i);
-        int revents = batchEvents.getInt(8 * i + 4);
+        int id = batchEvents.getInt(EVENT_SIZE * i + EVENT_ID);
+        int revents = batchEvents.getInt(EVENT_SIZE * i + EVENT_REVENTS);
         failure = dispatch(id, revents, failure);
         dispatched++;
       }
@@ -241,7 +245,7 @@ final class NativeLoop implements Loop {
     fed.clear();
     long p = pointer;
     pointer = 0;
-    loopDestroy(p);
+    Natives.loopDestroy0(p);
   }
 
   // ---- watcher bookkeeping ------------------------------------------------------------
@@ -261,7 +265,7 @@ final class NativeLoop implements Loop {
   }
 
   long nativeWatcher(int kind, int id, Watcher w) {
-    long p = watcherNew(pointer, kind, id);
+    long p = Natives.watcherNew0(pointer, kind, id);
     if (p < 0) {
       int errno = (int) -p;
       if (errno == Constants.ENOTSUP) {
@@ -284,7 +288,7 @@ final class NativeLoop implements Loop {
       w.pointer = 0;
       if (w.active) w.stoppedInBatch = batch;
       w.active = false;
-      watcherFree(p);
+      Natives.watcherFree0(p);
     } finally {
       if (w instanceof AsyncWatcher a) a.unlockAfterFree();
     }
@@ -402,32 +406,88 @@ final class NativeLoop implements Loop {
     return "Loop(" + backendName + (pointer == 0 ? ", closed)" : ")");
   }
 
-  // ---- natives (g4j_native_loop.c) ----------------------------------------------------
+  // ---- natives ------------------------------------------------------------------------
 
-  static native long loopNew(int backend);
-  static native void loopDestroy(long loop);
-  static native int loopRun(long loop, int mode);
-  static native ByteBuffer loopEvents(long loop);
-  static native double loopNow(long loop);
-  static native void loopUpdateNow(long loop);
-  static native void loopBreak(long loop);
-  static native int loopPendingCount(long loop);
-  static native int loopActiveCount(long loop);
-  static native void loopClaim(long loop);
-  static native int loopReferencedCount(long loop);
-  static native String loopBackendName(long loop);
-  static native long watcherNew(long loop, int kind, int id);
-  static native int watcherStart(long watcher);
-  static native void watcherStop(long watcher);
-  static native void watcherFree(long watcher);
-  static native boolean watcherActive(long watcher);
-  static native void watcherRef(long watcher, boolean ref);
-  static native int ioSet(long watcher, int fd, int events);
-  static native int timerSet(long watcher, double after, double repeat);
-  static native int timerAgain(long watcher);
-  static native int signalSet(long watcher, int signum);
-  static native int childSet(long watcher, int pid);
-  static native int childStatus(long watcher);
-  static native int statSet(long watcher, byte[] path, double interval);
-  static native int asyncSend(long watcher);
+  /** The natives of {@code g4j_native_loop.c}: a holder without static state. */
+  static final class Natives {
+    private Natives() {}
+
+    /** A new loop of the backend (its ordinal): its pointer, or -errno. */
+    static native long loopNew0(int backend);
+
+    /** Frees the loop and every watcher it still has. */
+    static native void loopDestroy0(long loop);
+
+    /** One run in the mode: the count of event records in the batch, or -errno. */
+    static native int loopRun0(long loop, int mode);
+
+    /** The event batch as a direct buffer over C memory; it moves only when a run outgrew it. */
+    static native ByteBuffer loopEvents0(long loop);
+
+    /** The loop's cached time, in seconds. */
+    static native double loopNow0(long loop);
+
+    /** Updates the loop's cached time. */
+    static native void loopUpdateNow0(long loop);
+
+    /** Breaks a run in progress. */
+    static native void loopBreak0(long loop);
+
+    /** Watchers pending (libev), 0 on libuv. */
+    static native int loopPendingCount0(long loop);
+
+    /** Active watchers. */
+    static native int loopActiveCount0(long loop);
+
+    /** The calling thread takes the loop over (Java checked that it may). */
+    static native void loopClaim0(long loop);
+
+    /** Active referenced watchers. */
+    static native int loopReferencedCount0(long loop);
+
+    /** "libev:epoll", "libuv:epoll". */
+    static native String loopBackendName0(long loop);
+
+    /** A new watcher of the kind, reported with the id: its pointer, or -errno. */
+    static native long watcherNew0(long loop, int kind, int id);
+
+    /** 0 or -errno. */
+    static native int watcherStart0(long watcher);
+
+    /** Stops the watcher. */
+    static native void watcherStop0(long watcher);
+
+    /** Stops and frees the watcher. */
+    static native void watcherFree0(long watcher);
+
+    /** Whether the watcher is active. */
+    static native boolean watcherActive0(long watcher);
+
+    /** Whether the watcher keeps its loop alive. */
+    static native void watcherRef0(long watcher, boolean ref);
+
+    /** 0 or -errno. */
+    static native int ioSet0(long watcher, int fd, int events);
+
+    /** 0 or -errno. */
+    static native int timerSet0(long watcher, double after, double repeat);
+
+    /** 0 or -errno. */
+    static native int timerAgain0(long watcher);
+
+    /** 0 or -errno. */
+    static native int signalSet0(long watcher, int signum);
+
+    /** 0 or -errno. */
+    static native int childSet0(long watcher, int pid);
+
+    /** The raw wait status of the child, once the watcher fired. */
+    static native int childStatus0(long watcher);
+
+    /** 0 or -errno. */
+    static native int statSet0(long watcher, byte[] path, double interval);
+
+    /** 0 or -errno; any thread. */
+    static native int asyncSend0(long watcher);
+  }
 }

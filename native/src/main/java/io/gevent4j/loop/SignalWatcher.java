@@ -7,7 +7,7 @@ public final class SignalWatcher extends Watcher {
   SignalWatcher(NativeLoop loop, int signum) {
     super(loop, Constants.KIND_SIGNAL);
     this.signum = signum;
-    Errors.checkUnchecked(NativeLoop.signalSet(pointer, signum), "signal set");
+    Errors.checkUnchecked(NativeLoop.Natives.signalSet0(pointer, signum), "signal set");
   }
 
   /** The signal number. */

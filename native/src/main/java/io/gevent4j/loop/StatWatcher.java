@@ -16,7 +16,7 @@ public final class StatWatcher extends Watcher {
     super(loop, Constants.KIND_STAT);
     this.path = path;
     this.interval = interval;
-    Errors.checkUnchecked(NativeLoop.statSet(pointer, path.toString().getBytes(StandardCharsets.UTF_8), interval),
+    Errors.checkUnchecked(NativeLoop.Natives.statSet0(pointer, path.toString().getBytes(StandardCharsets.UTF_8), interval),
         "stat set");
   }
 

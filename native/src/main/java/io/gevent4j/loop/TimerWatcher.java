@@ -20,7 +20,7 @@ public final class TimerWatcher extends Watcher {
     checkOpen();
     if (!(after >= 0) || Double.isInfinite(after)) throw new IllegalArgumentException("timer after must be >= 0 and finite: " + after);
     if (!(repeat >= 0) || Double.isInfinite(repeat)) throw new IllegalArgumentException("timer repeat must be >= 0 and finite: " + repeat);
-    Errors.checkUnchecked(NativeLoop.timerSet(pointer, after, repeat), "timer set");
+    Errors.checkUnchecked(NativeLoop.Natives.timerSet0(pointer, after, repeat), "timer set");
     this.after = after;
     this.repeat = repeat;
   }
@@ -44,7 +44,7 @@ public final class TimerWatcher extends Watcher {
     loop.checkUsable();
     checkOpen();
     if (callback == null) throw new IllegalStateException("again() before start(callback)");
-    Errors.checkUnchecked(NativeLoop.timerAgain(pointer), "timer again");
+    Errors.checkUnchecked(NativeLoop.Natives.timerAgain0(pointer), "timer again");
     boolean wasActive = active;
     active = repeat > 0;
     if (wasActive && !active) stoppedInBatch = loop.batch;

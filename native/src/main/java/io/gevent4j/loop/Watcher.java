@@ -72,7 +72,7 @@ public abstract sealed class Watcher implements AutoCloseable
     checkOpen();
     this.callback = callback;
     if (active) return;
-    int rc = loop.translate(NativeLoop.watcherStart(pointer), this);
+    int rc = loop.translate(NativeLoop.Natives.watcherStart0(pointer), this);
     if (rc < 0) Errors.checkUnchecked(rc, describe() + " start"); // the message only on failure: starts are hot (every timed wait)
     active = true;
   }
@@ -81,7 +81,7 @@ public abstract sealed class Watcher implements AutoCloseable
   public void stop() {
     loop.checkThread();
     if (pointer == 0 || !active) return;
-    NativeLoop.watcherStop(pointer);
+    NativeLoop.Natives.watcherStop0(pointer);
     active = false;
     stoppedInBatch = loop.batch;
   }
@@ -106,7 +106,7 @@ public abstract sealed class Watcher implements AutoCloseable
     loop.checkUsable();
     checkOpen();
     if (ref == referenced) return;
-    NativeLoop.watcherRef(pointer, ref);
+    NativeLoop.Natives.watcherRef0(pointer, ref);
     referenced = ref;
   }
 

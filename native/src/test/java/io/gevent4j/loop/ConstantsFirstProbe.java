@@ -2,7 +2,8 @@ package io.gevent4j.loop;
 
 /**
  * Run in a fresh JVM by {@link NativePackagingIT}: touches a class that reads constants before
- * anything else, then prints constants that must not be 0.
+ * anything else, then prints constants that must not be 0, and whether the library (whose
+ * constants were checked by name while {@code Constants} was initializing) is available.
  */
 public final class ConstantsFirstProbe {
   private ConstantsFirstProbe() {}
@@ -10,7 +11,7 @@ public final class ConstantsFirstProbe {
   public static void main(String[] args) {
     int read = Watcher.READ; // Watcher first: Constants, then Native, load the library
     System.out.println("READ=" + read + " AF_INET=" + Posix.AF_INET + " SOCK_STREAM=" + Posix.SOCK_STREAM
-        + " SIGSEGV refused=" + refused());
+        + " SIGSEGV refused=" + refused() + " available=" + Native.isAvailable() + " checked=" + ConstantTable.expected().size());
   }
 
   private static boolean refused() {

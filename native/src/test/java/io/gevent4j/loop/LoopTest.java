@@ -209,7 +209,7 @@ class LoopTest {
       fired.incrementAndGet();
     });
     // kill(2) on ourselves: a `kill` child process would leave pipes the JDK closes later
-    Posix.kill((int) ProcessHandle.current().pid(), Signals.SIGUSR1);
+    PosixProcesses.kill((int) ProcessHandle.current().pid(), Signals.SIGUSR1);
     runUntil(loop, () -> fired.get() > 0, 10);
     assertEquals(1, fired.get());
   }
@@ -449,7 +449,7 @@ class LoopTest {
   @Test
   void ioOnPipeAndSocketpair() throws IOException {
     int[] pipe = Posix.pipe2(0);
-    int[] pair = Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM, 0);
+    int[] pair = PosixSockets.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM, 0);
     try {
       List<String> fired = new ArrayList<>();
       IoWatcher pipeReader = loop.io(pipe[0], Watcher.READ);
@@ -481,7 +481,7 @@ class LoopTest {
 
   @Test
   void twoWatchersOnOneFdEachGetTheirOwnEvents() throws IOException {
-    int[] pair = Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM, 0);
+    int[] pair = PosixSockets.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM, 0);
     try {
       AtomicInteger reads = new AtomicInteger();
       AtomicInteger writes = new AtomicInteger();
@@ -516,13 +516,13 @@ class LoopTest {
 
   @Test
   void aRefusedConnectIsReadyNotAnErrorOnBothBackends() throws IOException {
-    int listener = Posix.socket(Posix.AF_INET, Posix.SOCK_STREAM, 0);
-    Posix.bind(listener, new java.net.InetSocketAddress("127.0.0.1", 0));
-    java.net.SocketAddress closedPort = Posix.getsockname(listener);
+    int listener = PosixSockets.socket(Posix.AF_INET, Posix.SOCK_STREAM, 0);
+    PosixSockets.bind(listener, new java.net.InetSocketAddress("127.0.0.1", 0));
+    java.net.SocketAddress closedPort = PosixSockets.getsockname(listener);
     Posix.close(listener); // nobody listens there now
-    int fd = Posix.socket(Posix.AF_INET, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK, 0);
+    int fd = PosixSockets.socket(Posix.AF_INET, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK, 0);
     try {
-      int rc = Posix.connect(fd, closedPort);
+      int rc = PosixSockets.connect(fd, closedPort);
       if (rc != Posix.IN_PROGRESS) return; // refused at once: nothing to watch
       IoWatcher io = loop.io(fd, Watcher.WRITE);
       int[] fired = {0};
@@ -532,7 +532,7 @@ class LoopTest {
       });
       runUntil(loop, () -> fired[0] != 0, 10);
       assertEquals(0, fired[0] & Watcher.ERROR, "a socket error is readiness, not a watcher error: " + fired[0]);
-      assertThrows(java.net.ConnectException.class, () -> Posix.finishConnect(fd));
+      assertThrows(java.net.ConnectException.class, () -> PosixSockets.finishConnect(fd));
     } finally {
       Posix.close(fd);
     }
@@ -540,7 +540,7 @@ class LoopTest {
 
   @Test
   void childExitStatusIsReportedAndReaped() throws IOException {
-    int pid = Posix.spawn("/bin/sh", new String[] {"sh", "-c", "exit 7"}, null, new Posix.SpawnOptions());
+    int pid = PosixProcesses.spawn("/bin/sh", new String[] {"sh", "-c", "exit 7"}, null, new PosixProcesses.SpawnOptions());
     ChildWatcher child = loop.child(pid);
     int[] fired = {0};
     child.start(revents -> fired[0] = revents);
@@ -554,11 +554,11 @@ class LoopTest {
 
   @Test
   void childKilledBySignal() throws IOException {
-    int pid = Posix.spawn("/bin/sleep", new String[] {"sleep", "30"}, null, new Posix.SpawnOptions());
+    int pid = PosixProcesses.spawn("/bin/sleep", new String[] {"sleep", "30"}, null, new PosixProcesses.SpawnOptions());
     ChildWatcher child = loop.child(pid);
     int[] fired = {0};
     child.start(revents -> fired[0] = revents);
-    Posix.kill(pid, Signals.SIGTERM);
+    PosixProcesses.kill(pid, Signals.SIGTERM);
     runUntil(loop, () -> fired[0] != 0, 10);
     assertEquals(-Signals.SIGTERM, child.returncode());
   }

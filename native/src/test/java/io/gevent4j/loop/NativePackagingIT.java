@@ -102,7 +102,8 @@ class NativePackagingIT {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = jar() + java.io.File.pathSeparator + System.getProperty("probe.classes", "target/test-classes");
     String out = run(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", classpath, ConstantsFirstProbe.class.getName()));
-    assertTrue(out.contains("READ=1 AF_INET=2 SOCK_STREAM=1 SIGSEGV refused=true"), out);
+    assertTrue(out.contains("READ=1 AF_INET=2 SOCK_STREAM=1 SIGSEGV refused=true available=true checked="), out);
+    assertTrue(!out.contains("checked=0"), out);
   }
 
   @Test

@@ -3,8 +3,8 @@ package io.gevent4j.loop;
 import static io.gevent4j.loop.Posix.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.gevent4j.loop.Posix.SpawnOptions;
-import io.gevent4j.loop.Posix.WaitStatus;
+import io.gevent4j.loop.PosixProcesses.SpawnOptions;
+import io.gevent4j.loop.PosixProcesses.WaitStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.BindException;
@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Posix on real descriptors: loopback sockets (IPv4, IPv6, unix), pipes, socket pairs and
- * child processes. Readiness is awaited with an io watcher of the configured backend, never
- * with sleeps. Every test checks that it left no descriptor open.
+ * Posix, PosixSockets and PosixProcesses on real descriptors: loopback sockets (IPv4, IPv6,
+ * unix), pipes, socket pairs and child processes. Readiness is awaited with an io watcher of
+ * the configured backend, never with sleeps. Every test checks that it left no descriptor open.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PosixTest {
@@ -83,37 +83,37 @@ class PosixTest {
 
   private void tcpEcho(InetAddress loopback) throws Exception {
     int family = loopback instanceof Inet6Address ? AF_INET6 : AF_INET;
-    int server = Posix.socket(family, SOCK_STREAM, 0);
+    int server = PosixSockets.socket(family, SOCK_STREAM, 0);
     int client = -1;
     int conn = -1;
     try {
-      Posix.setsockopt(server, SOL_SOCKET, SO_REUSEADDR, 1);
-      Posix.bind(server, new InetSocketAddress(loopback, 0));
-      Posix.listen(server, 16);
-      InetSocketAddress local = (InetSocketAddress) Posix.getsockname(server);
+      PosixSockets.setsockopt(server, SOL_SOCKET, SO_REUSEADDR, 1);
+      PosixSockets.bind(server, new InetSocketAddress(loopback, 0));
+      PosixSockets.listen(server, 16);
+      InetSocketAddress local = (InetSocketAddress) PosixSockets.getsockname(server);
       assertEquals(loopback, local.getAddress());
       assertTrue(local.getPort() > 0);
-      assertEquals(1, Posix.getsockopt(server, SOL_SOCKET, SO_ACCEPTCONN));
+      assertEquals(1, PosixSockets.getsockopt(server, SOL_SOCKET, SO_ACCEPTCONN));
 
       Posix.setNonBlocking(server, true);
-      assertEquals(WOULD_BLOCK, Posix.accept(server, 0), "no connection yet");
+      assertEquals(WOULD_BLOCK, PosixSockets.accept(server, 0), "no connection yet");
 
-      client = Posix.socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      client = PosixSockets.socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
       assertTrue(Posix.isNonBlocking(client));
-      int rc = Posix.connect(client, local);
+      int rc = PosixSockets.connect(client, local);
       assertTrue(rc == 0 || rc == IN_PROGRESS, "connect returned " + rc);
       if (rc == IN_PROGRESS) awaitReady(client, Watcher.WRITE);
-      Posix.finishConnect(client);
+      PosixSockets.finishConnect(client);
 
       awaitReady(server, Watcher.READ);
       SocketAddress[] peer = new SocketAddress[1];
-      conn = Posix.accept(server, SOCK_NONBLOCK, peer);
+      conn = PosixSockets.accept(server, SOCK_NONBLOCK, peer);
       assertTrue(conn >= 0);
       assertTrue(Posix.isNonBlocking(conn));
-      assertEquals(Posix.getsockname(client), peer[0]);
-      assertEquals(peer[0], Posix.getpeername(conn));
-      assertEquals(local, Posix.getpeername(client));
-      assertEquals(local, Posix.getsockname(conn));
+      assertEquals(PosixSockets.getsockname(client), peer[0]);
+      assertEquals(peer[0], PosixSockets.getpeername(conn));
+      assertEquals(local, PosixSockets.getpeername(client));
+      assertEquals(local, PosixSockets.getsockname(conn));
 
       ByteBuffer out = direct("hello over " + loopback);
       int length = out.remaining();
@@ -137,23 +137,23 @@ class PosixTest {
   @Test
   void connectionRefusedIsConnectException() throws Exception {
     // A bound socket that does not listen answers SYNs with RST.
-    int target = Posix.socket(AF_INET, SOCK_STREAM, 0);
-    int blocking = Posix.socket(AF_INET, SOCK_STREAM, 0);
-    int nonBlocking = Posix.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int target = PosixSockets.socket(AF_INET, SOCK_STREAM, 0);
+    int blocking = PosixSockets.socket(AF_INET, SOCK_STREAM, 0);
+    int nonBlocking = PosixSockets.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     try {
-      Posix.bind(target, new InetSocketAddress(V4, 0));
-      SocketAddress address = Posix.getsockname(target);
+      PosixSockets.bind(target, new InetSocketAddress(V4, 0));
+      SocketAddress address = PosixSockets.getsockname(target);
 
-      ConnectException e = assertThrows(ConnectException.class, () -> Posix.connect(blocking, address));
+      ConnectException e = assertThrows(ConnectException.class, () -> PosixSockets.connect(blocking, address));
       NativeIoException cause = assertInstanceOf(NativeIoException.class, e.getCause());
       assertEquals(Constants.ECONNREFUSED, cause.errno());
       assertEquals("connect", cause.call());
       assertEquals("ECONNREFUSED", cause.errnoName());
 
-      int rc = Posix.connect(nonBlocking, address);
+      int rc = PosixSockets.connect(nonBlocking, address);
       if (rc == IN_PROGRESS) {
         awaitReady(nonBlocking, Watcher.WRITE);
-        assertThrows(ConnectException.class, () -> Posix.finishConnect(nonBlocking));
+        assertThrows(ConnectException.class, () -> PosixSockets.finishConnect(nonBlocking));
       } else {
         fail("a refused non-blocking connect returned " + rc);
       }
@@ -167,7 +167,7 @@ class PosixTest {
     int[] pair = tcpPair();
     try {
       assertEquals(3, Posix.write(pair[0], bytes("bye"), 0, 3));
-      Posix.shutdown(pair[0], SHUT_WR);
+      PosixSockets.shutdown(pair[0], SHUT_WR);
       assertEquals("bye", readAll(pair[1]), "the data, then end of file");
       // The other direction still works.
       assertEquals(2, Posix.write(pair[1], bytes("ok"), 0, 2));
@@ -181,31 +181,31 @@ class PosixTest {
 
   @Test
   void socketOptions() throws Exception {
-    int fd = Posix.socket(AF_INET, SOCK_STREAM, 0);
+    int fd = PosixSockets.socket(AF_INET, SOCK_STREAM, 0);
     try {
-      Posix.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
-      assertNotEquals(0, Posix.getsockopt(fd, SOL_SOCKET, SO_REUSEADDR));
-      Posix.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, 0);
-      assertEquals(0, Posix.getsockopt(fd, SOL_SOCKET, SO_REUSEADDR));
+      PosixSockets.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+      assertNotEquals(0, PosixSockets.getsockopt(fd, SOL_SOCKET, SO_REUSEADDR));
+      PosixSockets.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, 0);
+      assertEquals(0, PosixSockets.getsockopt(fd, SOL_SOCKET, SO_REUSEADDR));
 
-      assertEquals(0, Posix.getsockopt(fd, IPPROTO_TCP, TCP_NODELAY));
-      Posix.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
-      assertNotEquals(0, Posix.getsockopt(fd, IPPROTO_TCP, TCP_NODELAY));
+      assertEquals(0, PosixSockets.getsockopt(fd, IPPROTO_TCP, TCP_NODELAY));
+      PosixSockets.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+      assertNotEquals(0, PosixSockets.getsockopt(fd, IPPROTO_TCP, TCP_NODELAY));
 
-      Posix.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, 64 * 1024);
-      assertTrue(Posix.getsockopt(fd, SOL_SOCKET, SO_RCVBUF) >= 64 * 1024, "Linux doubles the value asked for");
+      PosixSockets.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, 64 * 1024);
+      assertTrue(PosixSockets.getsockopt(fd, SOL_SOCKET, SO_RCVBUF) >= 64 * 1024, "Linux doubles the value asked for");
 
-      assertEquals(-1, Posix.getsockopt(fd, SOL_SOCKET, SO_LINGER), "linger is off by default");
-      Posix.setsockopt(fd, SOL_SOCKET, SO_LINGER, 5);
-      assertEquals(5, Posix.getsockopt(fd, SOL_SOCKET, SO_LINGER));
-      Posix.setsockopt(fd, SOL_SOCKET, SO_LINGER, -1);
-      assertEquals(-1, Posix.getsockopt(fd, SOL_SOCKET, SO_LINGER));
+      assertEquals(-1, PosixSockets.getsockopt(fd, SOL_SOCKET, SO_LINGER), "linger is off by default");
+      PosixSockets.setsockopt(fd, SOL_SOCKET, SO_LINGER, 5);
+      assertEquals(5, PosixSockets.getsockopt(fd, SOL_SOCKET, SO_LINGER));
+      PosixSockets.setsockopt(fd, SOL_SOCKET, SO_LINGER, -1);
+      assertEquals(-1, PosixSockets.getsockopt(fd, SOL_SOCKET, SO_LINGER));
 
-      assertEquals(SOCK_STREAM, Posix.getsockopt(fd, SOL_SOCKET, SO_TYPE));
-      assertEquals(AF_INET, Posix.getsockopt(fd, SOL_SOCKET, SO_DOMAIN));
-      assertEquals(0, Posix.getsockopt(fd, SOL_SOCKET, SO_ERROR));
+      assertEquals(SOCK_STREAM, PosixSockets.getsockopt(fd, SOL_SOCKET, SO_TYPE));
+      assertEquals(AF_INET, PosixSockets.getsockopt(fd, SOL_SOCKET, SO_DOMAIN));
+      assertEquals(0, PosixSockets.getsockopt(fd, SOL_SOCKET, SO_ERROR));
 
-      NativeIoException e = assertThrows(NativeIoException.class, () -> Posix.getsockopt(fd, SOL_SOCKET, 12345));
+      NativeIoException e = assertThrows(NativeIoException.class, () -> PosixSockets.getsockopt(fd, SOL_SOCKET, 12345));
       assertEquals("getsockopt", e.call());
       assertEquals("ENOPROTOOPT", e.errnoName());
     } finally {
@@ -215,13 +215,13 @@ class PosixTest {
 
   @Test
   void addressInUseIsBindException() throws Exception {
-    int a = Posix.socket(AF_INET, SOCK_STREAM, 0);
-    int b = Posix.socket(AF_INET, SOCK_STREAM, 0);
+    int a = PosixSockets.socket(AF_INET, SOCK_STREAM, 0);
+    int b = PosixSockets.socket(AF_INET, SOCK_STREAM, 0);
     try {
-      Posix.bind(a, new InetSocketAddress(V4, 0));
-      Posix.listen(a, 1);
-      SocketAddress taken = Posix.getsockname(a);
-      BindException e = assertThrows(BindException.class, () -> Posix.bind(b, taken));
+      PosixSockets.bind(a, new InetSocketAddress(V4, 0));
+      PosixSockets.listen(a, 1);
+      SocketAddress taken = PosixSockets.getsockname(a);
+      BindException e = assertThrows(BindException.class, () -> PosixSockets.bind(b, taken));
       assertEquals(Constants.EADDRINUSE, ((NativeIoException) e.getCause()).errno());
     } finally {
       closeAll(a, b);
@@ -242,39 +242,39 @@ class PosixTest {
 
   private void udp(InetAddress loopback) throws Exception {
     int family = loopback instanceof Inet6Address ? AF_INET6 : AF_INET;
-    int a = Posix.socket(family, SOCK_DGRAM, 0);
-    int b = Posix.socket(family, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    int a = PosixSockets.socket(family, SOCK_DGRAM, 0);
+    int b = PosixSockets.socket(family, SOCK_DGRAM | SOCK_NONBLOCK, 0);
     try {
-      Posix.bind(a, new InetSocketAddress(loopback, 0));
-      Posix.bind(b, new InetSocketAddress(loopback, 0));
-      SocketAddress addressA = Posix.getsockname(a);
-      SocketAddress addressB = Posix.getsockname(b);
+      PosixSockets.bind(a, new InetSocketAddress(loopback, 0));
+      PosixSockets.bind(b, new InetSocketAddress(loopback, 0));
+      SocketAddress addressA = PosixSockets.getsockname(a);
+      SocketAddress addressB = PosixSockets.getsockname(b);
 
       SocketAddress[] sender = new SocketAddress[1];
       ByteBuffer in = ByteBuffer.allocateDirect(64);
-      assertEquals(WOULD_BLOCK, Posix.recvfrom(b, in, 0, sender));
+      assertEquals(WOULD_BLOCK, PosixSockets.recvfrom(b, in, 0, sender));
       assertNull(sender[0]);
 
       ByteBuffer ping = direct("ping");
-      assertEquals(4, Posix.sendto(a, ping, 0, addressB));
+      assertEquals(4, PosixSockets.sendto(a, ping, 0, addressB));
       assertEquals(4, ping.position());
       awaitReady(b, Watcher.READ);
-      assertEquals(4, Posix.recvfrom(b, in, 0, sender));
+      assertEquals(4, PosixSockets.recvfrom(b, in, 0, sender));
       assertEquals("ping", text(in.flip()));
       assertEquals(addressA, sender[0]);
 
       // The sender's address goes straight back.
       in.clear();
-      assertEquals(4, Posix.sendto(b, direct("pong"), 0, sender[0]));
-      assertEquals(4, Posix.recvfrom(a, in, 0, sender));
+      assertEquals(4, PosixSockets.sendto(b, direct("pong"), 0, sender[0]));
+      assertEquals(4, PosixSockets.recvfrom(a, in, 0, sender));
       assertEquals("pong", text(in.flip()));
       assertEquals(addressB, sender[0]);
 
       // An empty datagram is a datagram.
-      assertEquals(0, Posix.sendto(a, ByteBuffer.allocateDirect(0), 0, addressB));
+      assertEquals(0, PosixSockets.sendto(a, ByteBuffer.allocateDirect(0), 0, addressB));
       awaitReady(b, Watcher.READ);
       in.clear();
-      assertEquals(0, Posix.recvfrom(b, in, 0, sender));
+      assertEquals(0, PosixSockets.recvfrom(b, in, 0, sender));
       assertEquals(addressA, sender[0]);
     } finally {
       closeAll(a, b);
@@ -287,19 +287,19 @@ class PosixTest {
   void unixStream() throws Exception {
     Path dir = Files.createTempDirectory("g4j-posix");
     UnixDomainSocketAddress path = UnixDomainSocketAddress.of(dir.resolve("s.sock"));
-    int server = Posix.socket(AF_UNIX, SOCK_STREAM, 0);
-    int client = Posix.socket(AF_UNIX, SOCK_STREAM, 0);
+    int server = PosixSockets.socket(AF_UNIX, SOCK_STREAM, 0);
+    int client = PosixSockets.socket(AF_UNIX, SOCK_STREAM, 0);
     int conn = -1;
     try {
-      Posix.bind(server, path);
-      Posix.listen(server, 4);
-      assertEquals(path, Posix.getsockname(server));
-      assertEquals(0, Posix.connect(client, path));
+      PosixSockets.bind(server, path);
+      PosixSockets.listen(server, 4);
+      assertEquals(path, PosixSockets.getsockname(server));
+      assertEquals(0, PosixSockets.connect(client, path));
       SocketAddress[] peer = new SocketAddress[1];
-      conn = Posix.accept(server, 0, peer);
+      conn = PosixSockets.accept(server, 0, peer);
       assertEquals(UnixDomainSocketAddress.of(""), peer[0], "an unbound client is unnamed");
-      assertEquals(path, Posix.getpeername(client));
-      assertEquals(UnixDomainSocketAddress.of(""), Posix.getsockname(client));
+      assertEquals(path, PosixSockets.getpeername(client));
+      assertEquals(UnixDomainSocketAddress.of(""), PosixSockets.getsockname(client));
 
       byte[] msg = bytes("over a unix socket");
       assertEquals(msg.length, Posix.write(client, msg, 0, msg.length));
@@ -318,15 +318,15 @@ class PosixTest {
     Path dir = Files.createTempDirectory("g4j-posix");
     UnixDomainSocketAddress pathA = UnixDomainSocketAddress.of(dir.resolve("a"));
     UnixDomainSocketAddress pathB = UnixDomainSocketAddress.of(dir.resolve("b"));
-    int a = Posix.socket(AF_UNIX, SOCK_DGRAM, 0);
-    int b = Posix.socket(AF_UNIX, SOCK_DGRAM, 0);
+    int a = PosixSockets.socket(AF_UNIX, SOCK_DGRAM, 0);
+    int b = PosixSockets.socket(AF_UNIX, SOCK_DGRAM, 0);
     try {
-      Posix.bind(a, pathA);
-      Posix.bind(b, pathB);
-      assertEquals(3, Posix.sendto(a, direct("abc"), 0, pathB));
+      PosixSockets.bind(a, pathA);
+      PosixSockets.bind(b, pathB);
+      assertEquals(3, PosixSockets.sendto(a, direct("abc"), 0, pathB));
       SocketAddress[] sender = new SocketAddress[1];
       ByteBuffer in = ByteBuffer.allocateDirect(16);
-      assertEquals(3, Posix.recvfrom(b, in, 0, sender));
+      assertEquals(3, PosixSockets.recvfrom(b, in, 0, sender));
       assertEquals(pathA, sender[0]);
       assertEquals("abc", text(in.flip()));
     } finally {
@@ -339,7 +339,7 @@ class PosixTest {
 
   @Test
   void socketpairWithReadvWritev() throws Exception {
-    int[] sp = Posix.socketpair(AF_UNIX, SOCK_STREAM, 0);
+    int[] sp = PosixSockets.socketpair(AF_UNIX, SOCK_STREAM, 0);
     try {
       ByteBuffer head = direct("head-");
       ByteBuffer body = ByteBuffer.allocateDirect(16).put(bytes("xxbody")).flip().position(2);
@@ -401,14 +401,14 @@ class PosixTest {
 
   @Test
   void writesToAGoneReaderFailWithEpipe() throws Exception {
-    int[] sp = Posix.socketpair(AF_UNIX, SOCK_STREAM, 0);
+    int[] sp = PosixSockets.socketpair(AF_UNIX, SOCK_STREAM, 0);
     int[] p = Posix.pipe2(0);
     try {
       Posix.close(sp[1]);
       sp[1] = -1;
       NativeIoException e = assertThrows(NativeIoException.class, () -> Posix.write(sp[0], direct("x")));
       assertEquals(Constants.EPIPE, e.errno());
-      e = assertThrows(NativeIoException.class, () -> Posix.send(sp[0], direct("x"), 0));
+      e = assertThrows(NativeIoException.class, () -> PosixSockets.send(sp[0], direct("x"), 0));
       assertEquals(Constants.EPIPE, e.errno());
       e = assertThrows(NativeIoException.class, () -> Posix.writev(sp[0], direct("x"), direct("y")));
       assertEquals(Constants.EPIPE, e.errno());
@@ -427,9 +427,9 @@ class PosixTest {
 
   @Test
   void byteArrayTransfersAreBounded() throws Exception {
-    int[] sp = Posix.socketpair(AF_UNIX, SOCK_STREAM, 0);
+    int[] sp = PosixSockets.socketpair(AF_UNIX, SOCK_STREAM, 0);
     try {
-      Posix.setsockopt(sp[0], SOL_SOCKET, SO_SNDBUF, 1 << 20);
+      PosixSockets.setsockopt(sp[0], SOL_SOCKET, SO_SNDBUF, 1 << 20);
       byte[] big = new byte[MAX_ARRAY_TRANSFER * 3];
       int n = Posix.write(sp[0], big, 0, big.length);
       assertTrue(n > 0 && n <= MAX_ARRAY_TRANSFER, "wrote " + n);
@@ -444,14 +444,14 @@ class PosixTest {
 
   @Test
   void sendAndRecvWithFlags() throws Exception {
-    int[] sp = Posix.socketpair(AF_UNIX, SOCK_STREAM, 0);
+    int[] sp = PosixSockets.socketpair(AF_UNIX, SOCK_STREAM, 0);
     try {
       ByteBuffer in = ByteBuffer.allocateDirect(8);
-      assertEquals(WOULD_BLOCK, Posix.recv(sp[1], in, MSG_DONTWAIT), "blocking socket, non-blocking call");
-      assertEquals(4, Posix.send(sp[0], direct("peek"), 0));
-      assertEquals(4, Posix.recv(sp[1], in, MSG_PEEK));
+      assertEquals(WOULD_BLOCK, PosixSockets.recv(sp[1], in, MSG_DONTWAIT), "blocking socket, non-blocking call");
+      assertEquals(4, PosixSockets.send(sp[0], direct("peek"), 0));
+      assertEquals(4, PosixSockets.recv(sp[1], in, MSG_PEEK));
       in.clear();
-      assertEquals(4, Posix.recv(sp[1], in, 0), "the peeked data is still there");
+      assertEquals(4, PosixSockets.recv(sp[1], in, 0), "the peeked data is still there");
       assertEquals("peek", text(in.flip()));
     } finally {
       closeAll(sp);
@@ -462,7 +462,7 @@ class PosixTest {
 
   @Test
   void closedDescriptorIsClosedChannelException() throws Exception {
-    int fd = Posix.socket(AF_INET, SOCK_STREAM, 0);
+    int fd = PosixSockets.socket(AF_INET, SOCK_STREAM, 0);
     Posix.close(fd);
     ClosedChannelException e = assertThrows(ClosedChannelException.class, () -> Posix.read(fd, ByteBuffer.allocateDirect(4)));
     assertEquals(Constants.EBADF, ((NativeIoException) e.getCause()).errno());
@@ -472,14 +472,14 @@ class PosixTest {
     int never = Integer.MAX_VALUE;
     assertThrows(ClosedChannelException.class, () -> Posix.write(never, bytes("x"), 0, 1));
     assertThrows(ClosedChannelException.class, () -> Posix.isNonBlocking(never));
-    assertThrows(ClosedChannelException.class, () -> Posix.getsockname(never));
-    assertThrows(ClosedChannelException.class, () -> Posix.connect(never, new InetSocketAddress(V4, 1)));
+    assertThrows(ClosedChannelException.class, () -> PosixSockets.getsockname(never));
+    assertThrows(ClosedChannelException.class, () -> PosixSockets.connect(never, new InetSocketAddress(V4, 1)));
     assertThrows(ClosedChannelException.class, () -> Posix.close(-1));
   }
 
   @Test
   void badArgumentsAreClearExceptions() throws Exception {
-    int[] sp = Posix.socketpair(AF_UNIX, SOCK_STREAM, 0);
+    int[] sp = PosixSockets.socketpair(AF_UNIX, SOCK_STREAM, 0);
     try {
       int fd = sp[0];
       assertThrows(NullPointerException.class, () -> Posix.read(fd, (ByteBuffer) null));
@@ -495,26 +495,26 @@ class PosixTest {
       assertThrows(IndexOutOfBoundsException.class, () -> Posix.write(fd, new byte[4], -1, 2));
       assertThrows(IndexOutOfBoundsException.class, () -> Posix.write(fd, new byte[4], 2, 10));
       assertThrows(IndexOutOfBoundsException.class, () -> Posix.read(fd, new byte[4], 0, -1));
-      assertThrows(IllegalArgumentException.class, () -> Posix.recvfrom(fd, ByteBuffer.allocateDirect(1), 0, new SocketAddress[0]));
-      assertThrows(IllegalArgumentException.class, () -> Posix.accept(fd, 0, new SocketAddress[0]));
+      assertThrows(IllegalArgumentException.class, () -> PosixSockets.recvfrom(fd, ByteBuffer.allocateDirect(1), 0, new SocketAddress[0]));
+      assertThrows(IllegalArgumentException.class, () -> PosixSockets.accept(fd, 0, new SocketAddress[0]));
 
       assertThrows(IllegalArgumentException.class,
-          () -> Posix.connect(fd, InetSocketAddress.createUnresolved("localhost", 80)));
+          () -> PosixSockets.connect(fd, InetSocketAddress.createUnresolved("localhost", 80)));
       assertThrows(IllegalArgumentException.class,
-          () -> Posix.bind(fd, UnixDomainSocketAddress.of("/tmp/" + "x".repeat(200))));
-      assertThrows(IllegalArgumentException.class, () -> Posix.bind(fd, new SocketAddress() {}));
-      assertThrows(NullPointerException.class, () -> Posix.bind(fd, null));
+          () -> PosixSockets.bind(fd, UnixDomainSocketAddress.of("/tmp/" + "x".repeat(200))));
+      assertThrows(IllegalArgumentException.class, () -> PosixSockets.bind(fd, new SocketAddress() {}));
+      assertThrows(NullPointerException.class, () -> PosixSockets.bind(fd, null));
 
-      assertThrows(IllegalArgumentException.class, () -> Posix.kill(0, Signals.SIGTERM));
-      assertThrows(IllegalArgumentException.class, () -> Posix.kill(-1, Signals.SIGTERM));
-      assertThrows(IllegalArgumentException.class, () -> Posix.kill(1, -3));
-      assertThrows(IllegalArgumentException.class, () -> Posix.kill(1, 1000));
-      assertThrows(IllegalArgumentException.class, () -> Posix.killpg(1, Signals.SIGTERM));
-      assertThrows(IllegalArgumentException.class, () -> Posix.waitpid(-1, 0));
-      assertThrows(IllegalArgumentException.class, () -> Posix.waitpid(0, WNOHANG));
-      assertThrows(IllegalArgumentException.class, () -> Posix.spawn("/bin/sh", new String[] {"sh", "a\0b"}, null, null));
+      assertThrows(IllegalArgumentException.class, () -> PosixProcesses.kill(0, Signals.SIGTERM));
+      assertThrows(IllegalArgumentException.class, () -> PosixProcesses.kill(-1, Signals.SIGTERM));
+      assertThrows(IllegalArgumentException.class, () -> PosixProcesses.kill(1, -3));
+      assertThrows(IllegalArgumentException.class, () -> PosixProcesses.kill(1, 1000));
+      assertThrows(IllegalArgumentException.class, () -> PosixProcesses.killpg(1, Signals.SIGTERM));
+      assertThrows(IllegalArgumentException.class, () -> PosixProcesses.waitpid(-1, 0));
+      assertThrows(IllegalArgumentException.class, () -> PosixProcesses.waitpid(0, WNOHANG));
+      assertThrows(IllegalArgumentException.class, () -> PosixProcesses.spawn("/bin/sh", new String[] {"sh", "a\0b"}, null, null));
       assertThrows(IllegalArgumentException.class, () -> new SpawnOptions().addDup2(-1, 1));
-      assertThrows(NullPointerException.class, () -> Posix.spawn(null, new String[0], null, null));
+      assertThrows(NullPointerException.class, () -> PosixProcesses.spawn(null, new String[0], null, null));
     } finally {
       closeAll(sp);
     }
@@ -533,9 +533,9 @@ class PosixTest {
       UnixDomainSocketAddress.of(""),
     };
     for (SocketAddress a : addresses) {
-      byte[] wire = Posix.encode(a);
-      byte[] room = java.util.Arrays.copyOf(wire, 10 + Constants.SIZEOF_SUN_PATH);
-      SocketAddress back = Posix.decode(room);
+      byte[] wire = SocketAddressCodec.encode(a);
+      byte[] room = java.util.Arrays.copyOf(wire, Constants.ADDR_HEADER + Constants.SIZEOF_SUN_PATH);
+      SocketAddress back = SocketAddressCodec.decode(room);
       assertEquals(a, back);
       assertEquals(a.getClass(), back.getClass());
       if (a instanceof InetSocketAddress inet) {
@@ -545,8 +545,8 @@ class PosixTest {
         assertEquals(v6.getScopeId(), ((Inet6Address) ((InetSocketAddress) back).getAddress()).getScopeId());
       }
     }
-    InetSocketAddress scoped = (InetSocketAddress) Posix.decode(java.util.Arrays.copyOf(
-        Posix.encode(new InetSocketAddress(Inet6Address.getByAddress(null, linkLocal, 7), 1)), 200));
+    InetSocketAddress scoped = (InetSocketAddress) SocketAddressCodec.decode(java.util.Arrays.copyOf(
+        SocketAddressCodec.encode(new InetSocketAddress(Inet6Address.getByAddress(null, linkLocal, 7), 1)), 200));
     assertEquals(7, ((Inet6Address) scoped.getAddress()).getScopeId());
   }
 
@@ -568,7 +568,7 @@ class PosixTest {
     int[] p = Posix.pipe2(0);
     int pid;
     try {
-      pid = Posix.spawn("/bin/sh", new String[] {"sh", "-c", "echo out; exit 3"}, null,
+      pid = PosixProcesses.spawn("/bin/sh", new String[] {"sh", "-c", "echo out; exit 3"}, null,
           new SpawnOptions().addDup2(p[1], 1));
       Posix.close(p[1]);
       p[1] = -1;
@@ -576,13 +576,13 @@ class PosixTest {
     } finally {
       closeAll(p);
     }
-    WaitStatus status = Posix.waitpid(pid, 0);
+    WaitStatus status = PosixProcesses.waitpid(pid, 0);
     assertEquals(pid, status.pid());
     assertTrue(status.exited());
     assertFalse(status.signaled());
     assertEquals(3, status.exitStatus());
     assertEquals(3, status.returncode());
-    NativeIoException e = assertThrows(NativeIoException.class, () -> Posix.waitpid(pid, WNOHANG), "already reaped");
+    NativeIoException e = assertThrows(NativeIoException.class, () -> PosixProcesses.waitpid(pid, WNOHANG), "already reaped");
     assertEquals(Constants.ECHILD, e.errno());
   }
 
@@ -592,13 +592,13 @@ class PosixTest {
     int[] p = Posix.pipe2(0);
     int pid;
     try {
-      pid = Posix.spawn("sh", new String[] {"sh", "-c", "printf '%s %s' \"$G4J_TEST\" \"$(pwd)\"; echo file > out.txt"},
+      pid = PosixProcesses.spawn("sh", new String[] {"sh", "-c", "printf '%s %s' \"$G4J_TEST\" \"$(pwd)\"; echo file > out.txt"},
           new String[] {"G4J_TEST=yes", "PATH=/usr/bin:/bin"},
           new SpawnOptions().addChdir(dir.toString()).addDup2(p[1], 1).addClose(p[1]).addCloseFrom(3));
       Posix.close(p[1]);
       p[1] = -1;
       assertEquals("yes " + dir, readAll(p[0]));
-      assertEquals(0, Posix.waitpid(pid, 0).returncode());
+      assertEquals(0, PosixProcesses.waitpid(pid, 0).returncode());
       assertEquals("file\n", Files.readString(dir.resolve("out.txt")));
     } finally {
       closeAll(p);
@@ -611,12 +611,12 @@ class PosixTest {
     Path dir = Files.createTempDirectory("g4j-spawn");
     try {
       Path out = dir.resolve("stdout.txt");
-      int pid = Posix.spawn("/bin/sh", new String[] {"sh", "-c", "echo to a file; echo to stderr >&2"}, null,
+      int pid = PosixProcesses.spawn("/bin/sh", new String[] {"sh", "-c", "echo to a file; echo to stderr >&2"}, null,
           new SpawnOptions()
               .addOpen(0, "/dev/null", O_RDONLY, 0)
               .addOpen(1, out.toString(), O_WRONLY | O_CREAT | O_TRUNC, 0644)
               .addDup2(1, 2));
-      assertEquals(0, Posix.waitpid(pid, 0).returncode());
+      assertEquals(0, PosixProcesses.waitpid(pid, 0).returncode());
       assertEquals("to a file\nto stderr\n", Files.readString(out));
     } finally {
       deleteTree(dir);
@@ -626,25 +626,25 @@ class PosixTest {
   @Test
   void spawnOfAMissingProgramNamesIt() {
     for (String program : new String[] {"g4j-no-such-program", "/nonexistent/g4j-program"}) {
-      IOException e = assertThrows(IOException.class, () -> Posix.spawn(program, new String[] {program}, null, null));
+      IOException e = assertThrows(IOException.class, () -> PosixProcesses.spawn(program, new String[] {program}, null, null));
       assertTrue(e.getMessage().contains(program), e.getMessage());
       NativeIoException cause = assertInstanceOf(NativeIoException.class, e.getCause());
       assertEquals(Constants.ENOENT, cause.errno());
       assertEquals(program.startsWith("/") ? "posix_spawn" : "posix_spawnp", cause.call());
     }
-    IOException e = assertThrows(IOException.class, () -> Posix.spawn("/bin/true", new String[0], null,
+    IOException e = assertThrows(IOException.class, () -> PosixProcesses.spawn("/bin/true", new String[0], null,
         new SpawnOptions().addOpen(0, "/nonexistent/input", O_RDONLY, 0)));
     assertTrue(e.getMessage().contains("/bin/true"), e.getMessage());
-    assertThrows(IOException.class, () -> Posix.spawn("/bin/true", new String[0], null,
+    assertThrows(IOException.class, () -> PosixProcesses.spawn("/bin/true", new String[0], null,
         new SpawnOptions().addDup2(Integer.MAX_VALUE, 5)));
   }
 
   @Test
   void killOfADeadPid() throws Exception {
-    int pid = Posix.spawn("/bin/true", new String[0], null, null);
-    assertEquals(0, Posix.waitpid(pid, 0).returncode());
+    int pid = PosixProcesses.spawn("/bin/true", new String[0], null, null);
+    assertEquals(0, PosixProcesses.waitpid(pid, 0).returncode());
     // Signal 0: the check alone, harmless should the pid have been reused.
-    NativeIoException e = assertThrows(NativeIoException.class, () -> Posix.kill(pid, 0));
+    NativeIoException e = assertThrows(NativeIoException.class, () -> PosixProcesses.kill(pid, 0));
     assertEquals(Constants.ESRCH, e.errno());
     assertEquals("ESRCH", e.errnoName());
     assertEquals("kill", e.call());
@@ -652,11 +652,11 @@ class PosixTest {
 
   @Test
   void killTerminatesASleepingChild() throws Exception {
-    int pid = Posix.spawn("/bin/sleep", new String[] {"sleep", "10"}, null, null);
-    assertNull(Posix.waitpid(pid, WNOHANG), "still sleeping");
-    Posix.kill(pid, 0);
-    Posix.kill(pid, Signals.SIGTERM);
-    WaitStatus status = Posix.waitpid(pid, 0);
+    int pid = PosixProcesses.spawn("/bin/sleep", new String[] {"sleep", "10"}, null, null);
+    assertNull(PosixProcesses.waitpid(pid, WNOHANG), "still sleeping");
+    PosixProcesses.kill(pid, 0);
+    PosixProcesses.kill(pid, Signals.SIGTERM);
+    WaitStatus status = PosixProcesses.waitpid(pid, 0);
     assertTrue(status.signaled(), status.toString());
     assertFalse(status.exited());
     assertEquals(Signals.SIGTERM, status.termSignal());
@@ -670,7 +670,7 @@ class PosixTest {
     int[] p = Posix.pipe2(0);
     int pid;
     try {
-      pid = Posix.spawn("/bin/sh", new String[] {"sh", "-c", "exec grep -E '^Sig(Blk|Ign)' /proc/self/status"}, null,
+      pid = PosixProcesses.spawn("/bin/sh", new String[] {"sh", "-c", "exec grep -E '^Sig(Blk|Ign)' /proc/self/status"}, null,
           new SpawnOptions().addDup2(p[1], 1));
       Posix.close(p[1]);
       p[1] = -1;
@@ -683,27 +683,27 @@ class PosixTest {
     } finally {
       closeAll(p);
     }
-    assertEquals(0, Posix.waitpid(pid, 0).returncode());
+    assertEquals(0, PosixProcesses.waitpid(pid, 0).returncode());
   }
 
   @Test
   void newSessionAndProcessGroup() throws Exception {
-    int pid = Posix.spawn("/bin/sleep", new String[] {"sleep", "10"}, null, new SpawnOptions().setProcessGroup(0));
+    int pid = PosixProcesses.spawn("/bin/sleep", new String[] {"sleep", "10"}, null, new SpawnOptions().setProcessGroup(0));
     try {
-      Posix.killpg(pid, Signals.SIGTERM);
+      PosixProcesses.killpg(pid, Signals.SIGTERM);
     } finally {
-      WaitStatus status = Posix.waitpid(pid, 0);
+      WaitStatus status = PosixProcesses.waitpid(pid, 0);
       assertEquals(-Signals.SIGTERM, status.returncode());
     }
     int[] p = Posix.pipe2(0);
     try {
       // Field 6 of /proc/PID/stat is the session id.
-      int leader = Posix.spawn("/bin/sh", new String[] {"sh", "-c", "cut -d' ' -f6 /proc/$$/stat"},
+      int leader = PosixProcesses.spawn("/bin/sh", new String[] {"sh", "-c", "cut -d' ' -f6 /proc/$$/stat"},
           null, new SpawnOptions().setSid().addDup2(p[1], 1));
       Posix.close(p[1]);
       p[1] = -1;
       assertEquals(String.valueOf(leader), readAll(p[0]).strip(), "its own session");
-      assertEquals(0, Posix.waitpid(leader, 0).returncode());
+      assertEquals(0, PosixProcesses.waitpid(leader, 0).returncode());
     } finally {
       closeAll(p);
     }
@@ -728,14 +728,14 @@ class PosixTest {
 
   /** A connected blocking TCP pair over IPv4 loopback. */
   private static int[] tcpPair() throws IOException {
-    int server = Posix.socket(AF_INET, SOCK_STREAM, 0);
+    int server = PosixSockets.socket(AF_INET, SOCK_STREAM, 0);
     int client = -1;
     try {
-      Posix.bind(server, new InetSocketAddress(V4, 0));
-      Posix.listen(server, 1);
-      client = Posix.socket(AF_INET, SOCK_STREAM, 0);
-      assertEquals(0, Posix.connect(client, Posix.getsockname(server)));
-      return new int[] {client, Posix.accept(server, 0)};
+      PosixSockets.bind(server, new InetSocketAddress(V4, 0));
+      PosixSockets.listen(server, 1);
+      client = PosixSockets.socket(AF_INET, SOCK_STREAM, 0);
+      assertEquals(0, PosixSockets.connect(client, PosixSockets.getsockname(server)));
+      return new int[] {client, PosixSockets.accept(server, 0)};
     } catch (IOException | RuntimeException | Error e) {
       closeAll(client);
       throw e;

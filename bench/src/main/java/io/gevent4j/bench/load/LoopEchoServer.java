@@ -4,6 +4,7 @@ import io.gevent4j.loop.Backend;
 import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.Loop;
 import io.gevent4j.loop.Posix;
+import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.loop.RunMode;
 import io.gevent4j.loop.Watcher;
 import io.gevent4j.socket.Socket;
@@ -34,9 +35,9 @@ final class LoopEchoServer {
     IoWatcher accepting = loop.io(listenFd, Watcher.READ);
     accepting.start(revents -> {
       try {
-        int fd = Posix.accept(listenFd, Posix.SOCK_NONBLOCK);
+        int fd = PosixSockets.accept(listenFd, Posix.SOCK_NONBLOCK);
         if (fd == Posix.WOULD_BLOCK) return;
-        Posix.setsockopt(fd, Posix.IPPROTO_TCP, Posix.TCP_NODELAY, 1);
+        PosixSockets.setsockopt(fd, Posix.IPPROTO_TCP, Posix.TCP_NODELAY, 1);
         IoWatcher reading = loop.io(fd, Watcher.READ);
         reading.start(r -> echo(fd, reading, buf));
       } catch (IOException e) {
