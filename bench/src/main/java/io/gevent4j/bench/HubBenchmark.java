@@ -192,7 +192,7 @@ public class HubBenchmark extends BenchmarkBase {
   /** The same hand-off with a fresh Waiter per wait; hub thread only, so plain fields. */
   static final class WaiterPingPong {
     private static final Object TOKEN = new Object();
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     final Waiter<Object>[] waiting = new Waiter[2];
     int finished;
 

@@ -14,7 +14,7 @@ public class Hello {
         System.out.println("greenlet " + n + " on " + hub.backend());
       });
     }
-    try (Timeout t = Timeout.start(0.05)) {
+    try (Timeout _ = Timeout.start(0.05)) {
       Hub.await(new CompletableFuture<>());             // never completes: the Timeout fires
     } catch (Timeout t) {
       System.out.println("timed out after " + t.seconds() + " s");

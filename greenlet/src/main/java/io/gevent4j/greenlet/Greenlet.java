@@ -5,6 +5,7 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.Linkable;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.Timeout;
+import io.gevent4j.hub.internal.HubAccess;
 import io.gevent4j.hub.internal.WaitQueue;
 import io.gevent4j.loop.TimerWatcher;
 import java.util.ArrayList;
@@ -69,6 +70,7 @@ public class Greenlet<T> implements Linkable {
    * A greenlet of the current hub that will run {@code body}; not started (gevent's
    * {@code Greenlet(run)}).
    */
+  @SuppressWarnings("this-escape") // the raw greenlet runs runBody only after start(), once constructed
   public Greenlet(Callable<T> body) {
     this.body = Objects.requireNonNull(body, "body");
     this.hub = Hub.current();
@@ -76,8 +78,8 @@ public class Greenlet<T> implements Linkable {
     this.spawning = parent != null ? new java.lang.ref.WeakReference<>(parent) : null;
     this.tree = parent != null ? parent.tree : new TreeLocals();
     this.raw = hub.newGreenlet(this::runBody, null);
-    io.gevent4j.hub.internal.HubAccess.get().owner(raw, this);
-    raw.onExit(r -> finish());
+    HubAccess.get().owner(raw, this);
+    HubAccess.get().onExit(raw, r -> finish());
   }
 
   /** Creates and starts a greenlet (gevent's {@code Greenlet.spawn}). */
@@ -207,7 +209,7 @@ public class Greenlet<T> implements Linkable {
       TimerWatcher timer = hub.loop().timer(seconds, 0);
       timer.start(revents -> {
         timer.close();
-        raw.startIfNotStarted(); // a kill may have started it (to end it) already
+        HubAccess.get().startIfNotStarted(raw); // a kill may have started it (to end it) already
       });
     });
     return this;
@@ -360,7 +362,7 @@ public class Greenlet<T> implements Linkable {
     raw.throwInto(error);
     // not running yet (never started, or waiting for its startLater timer): starting the raw
     // greenlet with the kill pending ends it at once, without running it
-    raw.startIfNotStarted();
+    HubAccess.get().startIfNotStarted(raw);
     if (block) join(timeout);
   }
 

@@ -2,7 +2,7 @@ package io.gevent4j.greenlet;
 
 import static io.gevent4j.greenlet.Gevent.sleep;
 import static io.gevent4j.greenlet.Gevent.spawn;
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

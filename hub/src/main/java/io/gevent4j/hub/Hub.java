@@ -85,6 +85,16 @@ public final class Hub implements Executor, AutoCloseable {
       public void owner(RawGreenlet g, Object owner) {
         g.owner(owner);
       }
+
+      @Override
+      public boolean startIfNotStarted(RawGreenlet g) {
+        return g.startIfNotStarted();
+      }
+
+      @Override
+      public void onExit(RawGreenlet g, java.util.function.Consumer<RawGreenlet> hook) {
+        g.onExit(hook);
+      }
     });
   }
 

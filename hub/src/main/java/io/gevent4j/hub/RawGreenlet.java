@@ -150,7 +150,7 @@ public final class RawGreenlet {
    *
    * @return true when this call started it
    */
-  public synchronized boolean startIfNotStarted() {
+  synchronized boolean startIfNotStarted() {
     if (started) return false;
     start();
     return true;
@@ -164,7 +164,7 @@ public final class RawGreenlet {
    * Adds a hook run on the hub when the greenlet ends (or is killed before it starts);
    * runs at once when it has already ended. Hub thread only.
    */
-  public void onExit(Consumer<RawGreenlet> hook) {
+  void onExit(Consumer<RawGreenlet> hook) {
     if (dead) {
       hook.accept(this);
       return;

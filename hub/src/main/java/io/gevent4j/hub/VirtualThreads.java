@@ -7,12 +7,16 @@ import java.util.concurrent.Executor;
 /**
  * Virtual threads with a scheduler of our own: the JDK's
  * {@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)}, reached by reflection,
- * which needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
+ * which needs {@code --add-opens java.base/java.lang=ALL-UNNAMED} (on the module path:
+ * {@code =io.gevent4j.hub}).
  */
 final class VirtualThreads {
   private VirtualThreads() {}
 
-  static final String FLAGS = "--add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED";
+  /** The flags this JVM needs: for the class path, or for the module path when gevent4j is there. */
+  static final String FLAGS = VirtualThreads.class.getModule().isNamed()
+      ? "--add-opens java.base/java.lang=io.gevent4j.hub --enable-native-access=io.gevent4j.loop"
+      : "--add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED";
 
   private static final Constructor<?> BUILDER;
   private static final RuntimeException UNAVAILABLE;
@@ -31,8 +35,10 @@ final class VirtualThreads {
       carrier = f;
     } catch (RuntimeException | ReflectiveOperationException e) {
       unavailable = new IllegalStateException("gevent4j greenlets are virtual threads scheduled by their hub, which needs "
-          + "the JVM flags " + FLAGS + " (add them to the java command line, to surefire's argLine, or as "
-          + "'Add-Opens: java.base/java.lang' and 'Enable-Native-Access: ALL-UNNAMED' in an executable jar's manifest)", e);
+          + "the JVM flags " + FLAGS + " (add them to the java command line or to surefire's argLine"
+          + (VirtualThreads.class.getModule().isNamed() ? ")"
+              : ", or write 'Add-Opens: java.base/java.lang' and 'Enable-Native-Access: ALL-UNNAMED' in an executable"
+                  + " jar's manifest)"), e);
       builder = null;
     }
     BUILDER = builder;

@@ -1,5 +1,7 @@
 package io.gevent4j.hub;
 
+import io.gevent4j.hub.testing.HubTesting;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

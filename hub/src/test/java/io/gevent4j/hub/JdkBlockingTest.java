@@ -1,6 +1,6 @@
 package io.gevent4j.hub;
 
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -99,7 +99,7 @@ class JdkBlockingTest {
   void aSignalHandlerRunsInAGreenlet() throws Exception {
     onFreshHub(hub -> {
       Waiter<RawGreenlet> handled = new Waiter<>(true);
-      try (AutoCloseable handler = hub.signalHandler(Signals.SIGUSR1, () -> handled.switchTo(RawGreenlet.current()))) {
+      try (AutoCloseable _ = hub.signalHandler(Signals.SIGUSR1, () -> handled.switchTo(RawGreenlet.current()))) {
         // no pipes: the JDK closes a child's pipes after waitFor() returns, racing the leak check
         Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(ProcessHandle.current().pid()))
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -1,6 +1,6 @@
 package io.gevent4j.hub;
 
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -55,7 +55,7 @@ class KillTest {
           }
         }, "reader").start();
         connected.get(10);
-        try (Socket accepted = server.accept()) {
+        try (Socket _ = server.accept()) {
           g.throwInto(new GreenletExit());
           assertTrue(hub.join(5), "the kill did not end the read");
         }

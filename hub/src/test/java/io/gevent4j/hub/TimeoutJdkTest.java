@@ -1,6 +1,6 @@
 package io.gevent4j.hub;
 
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +73,7 @@ class TimeoutJdkTest {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try (ServerSocket server = new ServerSocket(0, 1, loopback)) {
       onFreshHub(hub -> checkFallback(hub, "Socket read", () -> {
-        try (Socket s = new Socket(loopback, server.getLocalPort()); Socket peer = server.accept()) {
+        try (Socket s = new Socket(loopback, server.getLocalPort()); Socket _ = server.accept()) {
           s.getInputStream().read(); // the peer never writes
         }
       }));

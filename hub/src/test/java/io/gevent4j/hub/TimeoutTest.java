@@ -1,6 +1,6 @@
 package io.gevent4j.hub;
 
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -55,7 +55,7 @@ class TimeoutTest {
     onFreshHub(hub -> {
       List<String> seen = new ArrayList<>();
       hub.execute(() -> {
-        try (Timeout t = Timeout.start(0.01)) {
+        try (Timeout _ = Timeout.start(0.01)) {
           try {
             Hub.sleep(5);
           } catch (Exception e) {
@@ -76,7 +76,7 @@ class TimeoutTest {
       List<String> seen = new ArrayList<>();
       hub.execute(() -> {
         try (Timeout outer = Timeout.start(5)) {
-          try (Timeout inner = Timeout.start(0.01)) {
+          try (Timeout _ = Timeout.start(0.01)) {
             Hub.sleep(1);
           } catch (Timeout t) {
             seen.add(t.seconds() == 0.01 ? "inner" : "outer?");
@@ -85,7 +85,7 @@ class TimeoutTest {
         }
         Timeout outer = Timeout.start(0.01);
         try {
-          try (Timeout inner = Timeout.start(5)) {
+          try (Timeout _ = Timeout.start(5)) {
             Hub.sleep(1);
           } catch (Timeout t) {
             if (t.seconds() == 5) seen.add("inner caught the outer's");
@@ -108,7 +108,7 @@ class TimeoutTest {
       Throwable[] got = new Throwable[1];
       hub.execute(() -> {
         IOException custom = new IOException("too slow");
-        try (Timeout t = Timeout.start(0.01, custom)) {
+        try (Timeout _ = Timeout.start(0.01, custom)) {
           Hub.sleep(5);
         } catch (Throwable e) {
           got[0] = e;
@@ -141,7 +141,7 @@ class TimeoutTest {
     onFreshHub(hub -> {
       List<String> seen = new ArrayList<>();
       hub.execute(() -> {
-        try (Timeout t = Timeout.start(0)) {
+        try (Timeout _ = Timeout.start(0)) {
           Hub.sleep(0);
           Hub.sleep(0);
           seen.add("sleep(0) passed");
@@ -191,7 +191,7 @@ class TimeoutTest {
         if (what.equals("sleep")) {
           Hub.sleep(0.05);
         } else {
-          try (Timeout t = Timeout.start(0.05)) {
+          try (Timeout _ = Timeout.start(0.05)) {
             Hub.sleep(10);
             fail("the timeout did not fire");
           } catch (Timeout expected) {

@@ -3,6 +3,7 @@ package io.gevent4j.server;
 import io.gevent4j.greenlet.Pool;
 import io.gevent4j.loop.Posix;
 import io.gevent4j.loop.PosixSockets;
+import io.gevent4j.loop.internal.Closed;
 import io.gevent4j.socket.Socket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -124,7 +125,7 @@ public class DatagramServer extends BaseServer<DatagramServer> {
     Objects.requireNonNull(to, "to");
     if (state() == State.NEW) throw new IllegalStateException(this + " is not started");
     Socket s = socket;
-    if (s == null) throw io.gevent4j.loop.Errors.closed(this + " is stopped: its socket is closed");
+    if (s == null) throw new Closed(this + " is stopped: its socket is closed");
     s.sendTo(data, to);
   }
 

@@ -5,6 +5,7 @@ import io.gevent4j.greenlet.Pool;
 import io.gevent4j.loop.Posix;
 import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.socket.Socket;
+import io.gevent4j.socket.internal.SocketAccess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -197,7 +198,7 @@ public class StreamServer extends BaseServer<StreamServer> {
     SocketAddress peerAddress = peer[0];
     Socket socket;
     try {
-      socket = new AcceptedSocket(client, family, Posix.SOCK_STREAM);
+      socket = SocketAccess.get().adopt(client, family, Posix.SOCK_STREAM);
     } catch (IOException e) {
       try {
         Posix.close(client);

@@ -1,11 +1,12 @@
 package io.gevent4j.socket;
 
 import io.gevent4j.hub.Hub;
-import io.gevent4j.loop.Errors;
 import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.Posix;
 import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.loop.Watcher;
+import io.gevent4j.loop.internal.Closed;
+import io.gevent4j.socket.internal.SocketAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,8 +66,12 @@ public class Socket implements ByteChannel, AutoCloseable {
   private InputStream in;
   private OutputStream out;
 
+  static {
+    SocketAccess.install(Socket::new);
+  }
+
   /** Wraps an open descriptor (made non-blocking); the socket owns it from now on. */
-  protected Socket(int fd, int family, int type) throws IOException {
+  Socket(int fd, int family, int type) throws IOException {
     this.fd = fd;
     this.family = family;
     this.type = type;
@@ -202,7 +207,7 @@ public class Socket implements ByteChannel, AutoCloseable {
 
   /** What a use of a closed socket throws: a ClosedChannelException that says so. */
   ClosedChannelException closedException() {
-    return Errors.closed(kind() + " socket is closed");
+    return new Closed(kind() + " socket is closed");
   }
 
   private String kind() {
@@ -262,7 +267,7 @@ public class Socket implements ByteChannel, AutoCloseable {
       if (fired == 0) throw new SocketTimeoutException("timed out");
       if ((fired & Watcher.ERROR) != 0 && fd >= 0) {
         // its descriptor was closed through Posix.close, not through this socket
-        throw Errors.closed("Socket(fd " + f + "): EBADF: its descriptor was closed while waiting (Posix.close, not Socket.close)");
+        throw new Closed("Socket(fd " + f + "): EBADF: its descriptor was closed while waiting (Posix.close, not Socket.close)");
       }
     } catch (IllegalStateException busy) {
       if (busy.getMessage() != null && busy.getMessage().contains("already waited on")) {

@@ -1,9 +1,9 @@
 package io.gevent4j.socket;
 
 import io.gevent4j.hub.Hub;
-import io.gevent4j.loop.Errors;
 import io.gevent4j.loop.IoWatcher;
 import io.gevent4j.loop.Watcher;
+import io.gevent4j.loop.internal.Closed;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 
@@ -63,7 +63,7 @@ public final class Sockets {
       }
       if (fired == 0) throw new SocketTimeoutException("Sockets." + call + "(fd " + fd + "): not ready within " + timeout + " s");
       if ((fired & Watcher.ERROR) != 0) {
-        throw Errors.closed("Sockets." + call + "(fd " + fd + "): EBADF: the descriptor was closed while waiting");
+        throw new Closed("Sockets." + call + "(fd " + fd + "): EBADF: the descriptor was closed while waiting");
       }
       return fired & events;
     }

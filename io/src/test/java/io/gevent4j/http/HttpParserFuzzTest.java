@@ -4,7 +4,7 @@ import static io.gevent4j.http.HttpTesting.LOOPBACK_ANY_PORT;
 import static io.gevent4j.http.HttpTesting.RawClient;
 import static io.gevent4j.http.HttpTesting.Response;
 import static io.gevent4j.http.HttpTesting.ascii;
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -3,7 +3,7 @@ package io.gevent4j.server;
 import static io.gevent4j.greenlet.Gevent.joinAll;
 import static io.gevent4j.greenlet.Gevent.sleep;
 import static io.gevent4j.greenlet.Gevent.spawn;
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
 package io.gevent4j.loop;
 
+import io.gevent4j.loop.internal.Closed;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -21,11 +22,11 @@ import java.nio.channels.ClosedChannelException;
  * <p>{@code EAGAIN} is not an error here: the I/O calls of {@link Posix} return it as the
  * value {@link Posix#WOULD_BLOCK} without building an exception.
  */
-public final class Errors {
+final class Errors {
   private Errors() {}
 
   /** The errno's symbolic name, e.g. {@code "EAGAIN"}, or {@code "errno N"} when unknown. */
-  public static String name(int errno) {
+  static String name(int errno) {
     Native.ensureAvailable();
     String name = Native.Natives.errnoName0(errno);
     return name != null ? name : "errno " + errno;
@@ -50,28 +51,11 @@ public final class Errors {
     return fd == NO_FD ? call : call + "(fd " + fd + ")";
   }
 
-  /**
-   * A {@link ClosedChannelException} that says which descriptor and which call: the JDK's
-   * has no message.
-   */
-  private static final class ClosedDescriptorException extends ClosedChannelException {
-    private static final long serialVersionUID = 1L;
-    private final String message;
-
-    ClosedDescriptorException(String message) {
-      this.message = message;
-    }
-
-    @Override
-    public String getMessage() {
-      return message;
-    }
-  }
-
   /** A ClosedChannelException with {@code message} (the JDK's type carries none). */
-  public static ClosedChannelException closed(String message) {
-    return new ClosedDescriptorException(message);
+  static ClosedChannelException closed(String message) {
+    return new Closed(message);
   }
+
 
   /**
    * The exception for a failed call.
@@ -79,7 +63,7 @@ public final class Errors {
    * @param result the negative result of a native ({@code -errno})
    * @param call the system call's name
    */
-  public static IOException newIoException(int result, String call) {
+  static IOException newIoException(int result, String call) {
     return newIoException(result, call, NO_FD);
   }
 
@@ -91,7 +75,7 @@ public final class Errors {
    * @param call the system call's name
    * @param fd the descriptor
    */
-  public static IOException newIoException(int result, String call, int fd) {
+  static IOException newIoException(int result, String call, int fd) {
     int errno = -result;
     NativeIoException cause = fd == NO_FD ? new NativeIoException(errno, call) : new NativeIoException(errno, call, fd);
     IOException mapped;
@@ -115,25 +99,25 @@ public final class Errors {
   }
 
   /** Returns {@code result} when it is not negative, else throws {@link #newIoException}. */
-  public static int check(int result, String call) throws IOException {
+  static int check(int result, String call) throws IOException {
     if (result < 0) throw newIoException(result, call, NO_FD);
     return result;
   }
 
   /** Returns {@code result} when it is not negative, else throws {@link #newIoException}. */
-  public static long check(long result, String call) throws IOException {
+  static long check(long result, String call) throws IOException {
     if (result < 0) throw newIoException((int) result, call, NO_FD);
     return result;
   }
 
   /** Returns {@code result} when it is not negative, else throws {@link #newIoException} naming {@code fd}. */
-  public static int check(int result, String call, int fd) throws IOException {
+  static int check(int result, String call, int fd) throws IOException {
     if (result < 0) throw newIoException(result, call, fd);
     return result;
   }
 
   /** Returns {@code result} when it is not negative, else throws {@link #newIoException} naming {@code fd}. */
-  public static long check(long result, String call, int fd) throws IOException {
+  static long check(long result, String call, int fd) throws IOException {
     if (result < 0) throw newIoException((int) result, call, fd);
     return result;
   }

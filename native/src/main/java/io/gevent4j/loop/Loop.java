@@ -32,11 +32,15 @@ public interface Loop extends AutoCloseable {
     return new NativeLoop(backend);
   }
 
-  /** The library and its I/O method, e.g. {@code "libev:epoll"} or {@code "libuv:epoll"}. */
+  /**
+   * The backend as text, the library and the kernel's I/O method it uses: e.g.
+   * {@code "libev:epoll"} or {@code "libuv:epoll"} (gevent's {@code loop.backend}, with the
+   * library in front).
+   */
   String backend();
 
-  /** Which library this loop runs on. */
-  Backend backendKind();
+  /** The library this loop runs on, {@link Backend#LIBEV} or {@link Backend#LIBUV}: {@link #backend()} before the colon. */
+  Backend library();
 
   /** The loop's cached time in seconds (monotonic; gevent's {@code loop.now()}). */
   double now();

@@ -140,6 +140,7 @@ public final class Native {
     return osName + "-" + archName;
   }
 
+  @SuppressWarnings("restricted") // loading the JNI library is what --enable-native-access allows
   private static void load() throws IOException {
     List<Throwable> attempts = new ArrayList<>();
     try {
@@ -156,6 +157,7 @@ public final class Native {
     }
   }
 
+  @SuppressWarnings("restricted")
   private static void loadFromJar() throws IOException {
     String platform = platform();
     String folder = "META-INF/native/" + platform + "/";

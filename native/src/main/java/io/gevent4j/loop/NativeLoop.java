@@ -26,7 +26,7 @@ final class NativeLoop implements Loop {
   private static final int EVENT_ID = Constants.EVENT_ID_OFFSET;
   private static final int EVENT_REVENTS = Constants.EVENT_REVENTS_OFFSET;
 
-  private final Backend backendKind;
+  private final Backend library;
   private final String backendName;
   private final Thread creator;
   private volatile Predicate<Thread> owner = t -> false;
@@ -46,7 +46,7 @@ final class NativeLoop implements Loop {
 
   NativeLoop(Backend backend) {
     Native.ensureAvailable();
-    this.backendKind = backend;
+    this.library = backend;
     long p = Natives.loopNew0(backend.ordinal());
     if (p < 0) {
       NativeIoException cause = new NativeIoException((int) -p, "loop_new");
@@ -105,8 +105,8 @@ final class NativeLoop implements Loop {
   }
 
   @Override
-  public Backend backendKind() {
-    return backendKind;
+  public Backend library() {
+    return library;
   }
 
   @Override
@@ -269,7 +269,7 @@ final class NativeLoop implements Loop {
     if (p < 0) {
       int errno = (int) -p;
       if (errno == Constants.ENOTSUP) {
-        throw new UnsupportedOperationException(backendKind.id() + " has no " + w.getClass().getSimpleName()
+        throw new UnsupportedOperationException(library.id() + " has no " + w.getClass().getSimpleName()
             + " (" + new NativeIoException(errno, "watcher init").getMessage() + ")");
       }
       Errors.checkUnchecked((int) p, "watcher init");

@@ -6,6 +6,9 @@
  * {@code libgevent4j.so} ({@link io.gevent4j.loop.Native}).
  *
  * <p>Failed system calls surface as {@link io.gevent4j.loop.NativeIoException} (errno, its
- * name and the call), or as the JDK exception users expect ({@link io.gevent4j.loop.Errors}).
+ * name and the call), or as the JDK exception users expect with the {@code NativeIoException} as
+ * its cause: {@code ECONNREFUSED} is a {@link java.net.ConnectException}, {@code EBADF} a
+ * {@link java.nio.channels.ClosedChannelException}, {@code ETIMEDOUT} a
+ * {@link java.net.SocketTimeoutException}, {@code EADDRINUSE} a {@link java.net.BindException}.
  */
 package io.gevent4j.loop;

@@ -65,7 +65,7 @@ class LoopTest {
     String configured = System.getProperty("gevent.loop", "libev");
     assertTrue(loop.backend().startsWith(configured + ":"), loop.backend());
     assertTrue(loop.backend().endsWith(":epoll"), loop.backend());
-    assertEquals(Backend.parse(configured, "test"), loop.backendKind());
+    assertEquals(Backend.parse(configured, "test"), loop.library());
   }
 
   @Test
@@ -572,7 +572,7 @@ class LoopTest {
 
   @Test
   void forkWatcherExistsOnLibevOnly() {
-    if (loop.backendKind() == Backend.LIBUV) {
+    if (loop.library() == Backend.LIBUV) {
       UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, loop::fork);
       assertTrue(e.getMessage().contains("libuv"), e.getMessage());
     } else {

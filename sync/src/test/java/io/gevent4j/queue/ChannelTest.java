@@ -1,6 +1,6 @@
 package io.gevent4j.queue;
 
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static io.gevent4j.queue.QueueTesting.assertSucceeded;
 import static io.gevent4j.queue.QueueTesting.since;
 import static io.gevent4j.queue.QueueTesting.spawn;

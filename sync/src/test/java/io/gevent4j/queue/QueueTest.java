@@ -1,6 +1,6 @@
 package io.gevent4j.queue;
 
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

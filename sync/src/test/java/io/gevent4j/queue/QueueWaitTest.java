@@ -1,6 +1,6 @@
 package io.gevent4j.queue;
 
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static io.gevent4j.queue.QueueTesting.assertSucceeded;
 import static io.gevent4j.queue.QueueTesting.since;
 import static io.gevent4j.queue.QueueTesting.spawn;
@@ -245,7 +245,7 @@ class QueueWaitTest {
       Queue<String> q = new Queue<>();
       List<String> outcome = new ArrayList<>();
       RawGreenlet g = spawn(hub, "timed", () -> {
-        try (Timeout t = Timeout.start(0)) { // fires at its first real wait
+        try (Timeout _ = Timeout.start(0)) { // fires at its first real wait
           outcome.add(q.get());
         } catch (Timeout t) {
           outcome.add("timeout");

@@ -1,6 +1,6 @@
 package io.gevent4j.sync;
 
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +13,7 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.LoopExit;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.Timeout;
+import io.gevent4j.hub.internal.HubAccess;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -167,7 +168,7 @@ class AsyncResultTest {
       List<String> seen = Collections.synchronizedList(new ArrayList<>());
       RawGreenlet g = s.spawn("getter", () -> seen.add(r.get()));
       Event dead = new Event();
-      g.onExit(x -> dead.set());
+      HubAccess.get().onExit(g, x -> dead.set());
       Hub.sleep(0);
       g.throwInto(new GreenletExit());
       assertTrue(dead.await(5));

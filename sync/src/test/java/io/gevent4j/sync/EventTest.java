@@ -1,6 +1,6 @@
 package io.gevent4j.sync;
 
-import static io.gevent4j.hub.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,6 +13,7 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.LoopExit;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.Timeout;
+import io.gevent4j.hub.internal.HubAccess;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -137,7 +138,7 @@ class EventTest {
         }
       });
       Event dead = new Event();
-      victim.onExit(g -> dead.set());
+      HubAccess.get().onExit(victim, g -> dead.set());
       Hub.sleep(0);
       assertEquals(1, ev.waiting());
       victim.throwInto(new GreenletExit());

@@ -3,6 +3,7 @@ package io.gevent4j.hub.internal;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.RawGreenlet;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The hub's package-private operations, for gevent4j's own modules (the JDK's
@@ -24,6 +25,20 @@ public interface HubAccess {
 
   /** Records what a raw greenlet runs for (a {@code Greenlet}); once. */
   void owner(RawGreenlet g, Object owner);
+
+  /**
+   * Starts {@code g} unless it was started already (by a timer, or by a kill that ends it
+   * before it runs). Any thread.
+   *
+   * @return true when this call started it
+   */
+  boolean startIfNotStarted(RawGreenlet g);
+
+  /**
+   * Adds a hook run on the hub when {@code g} ends (or is killed before it starts); runs at once
+   * when it has already ended. Hub thread only.
+   */
+  void onExit(RawGreenlet g, Consumer<RawGreenlet> hook);
 
   /** The implementation, installed by {@link Hub}. */
   static HubAccess get() {

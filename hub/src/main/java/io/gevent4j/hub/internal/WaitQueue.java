@@ -38,7 +38,6 @@ public final class WaitQueue {
   private final Thread creator = identity();
   private volatile boolean shared;
 
-  /** The thread that stands for the caller: a greenlet's hub thread, or the plain thread itself. */
   /** Who uses the queue: a hub's greenlets, callbacks and owner count as one (its owner thread). */
   private static Thread identity() {
     RawGreenlet g = RawGreenlet.current();
@@ -146,7 +145,6 @@ public final class WaitQueue {
       return !cancel(); // woken between the timeout and here: keep what it brought
     }
 
-    /** The value the waker handed over (null for a plain wake-up). */
     /** What this ticket waits for, in its user's terms: "an item from Queue(...)". */
     public String describe() {
       String of = owner == null ? "a WaitQueue"

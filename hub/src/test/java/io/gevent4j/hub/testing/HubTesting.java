@@ -1,4 +1,6 @@
-package io.gevent4j.hub;
+package io.gevent4j.hub.testing;
+
+import io.gevent4j.hub.Hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,0 +1,15 @@
+/**
+ * gevent4j's hub: greenlets as virtual threads scheduled by a hub per thread, timeouts, the
+ * thread pool, signals and the resolver (gevent's {@code gevent.hub}). Programs on the module
+ * path need {@code --add-opens java.base/java.lang=io.gevent4j.hub}.
+ */
+module io.gevent4j.hub {
+  requires transitive io.gevent4j.loop;
+  requires org.slf4j;
+  requires jdk.jfr;
+
+  exports io.gevent4j.hub;
+  exports io.gevent4j.hub.internal to io.gevent4j.sync, io.gevent4j.greenlet, io.gevent4j.io;
+
+  uses io.gevent4j.hub.Resolver.Provider;
+}
