@@ -9,15 +9,15 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Defaults every gevent4j benchmark shares: average time in nanoseconds, one fork with the
- * JVM flags greenlets need, short warm-up (the machine has 2 cores; runs are compared side
- * by side within one run, never across runs).
+ * Defaults every gevent4j benchmark shares: average time in nanoseconds, one fork, short
+ * warm-up (the machine has 2 cores; runs are compared side by side within one run, never
+ * across runs). The fork gets the JVM flags greenlets need from the jar's {@link Main}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"})
+@Fork(1)
 public abstract class BenchmarkBase {
   /**
    * This thread's hub on {@code backend} ("libev" or "libuv"): the property is read when the hub
