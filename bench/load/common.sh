@@ -6,14 +6,10 @@ JAR=bench/target/benchmarks.jar
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 
-java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1
-}
-JAVA=
-for home in ${JAVA_HOME:-} /usr/lib/jvm/*; do
-  if [ -x "$home/bin/java" ] && [ "$(java_major "$home/bin/java")" -ge 25 ] 2>/dev/null; then JAVA=$home/bin/java; break; fi
-done
-[ -n "$JAVA" ] || die "no JDK >= 25 found (set JAVA_HOME)"
+# JAVA (a JDK >= 25) and JVM_FLAGS (the root pom's gevent4j.jvmFlags), found by ./dev as for
+# everything else; ./dev has said why when it fails.
+DEV_ENV=$(./dev env) || exit 1
+eval "$DEV_ENV"
 [ -f "$JAR" ] || die "$JAR is missing: build it first: ./mvnw -q -pl native,hub,sync,greenlet,io,bench install -DskipTests"
 command -v taskset >/dev/null || die "taskset is missing (util-linux)"
 [ "$(nproc --all)" -ge 2 ] || die "needs 2 cores: the server pinned to core 0, the client to core 1"
@@ -21,7 +17,7 @@ command -v taskset >/dev/null || die "taskset is missing (util-linux)"
 # The same JVM flags for every process: what greenlets need (harmless elsewhere), a fixed heap,
 # Netty allowed its Unsafe fast paths (Netty turns them off by default on Java 25+), and no
 # SLF4J chatter (no logging back end in the jar).
-JVM=(--add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
+JVM=("${JVM_FLAGS[@]}"
      --sun-misc-unsafe-memory-access=allow -Xms256m -Xmx256m -Dslf4j.internal.verbosity=ERROR)
 
 server_cmd() { # name -> extra flags and main class

@@ -3,7 +3,6 @@ package io.gevent4j.bench;
 import io.gevent4j.greenlet.Gevent;
 import io.gevent4j.greenlet.Greenlet;
 import io.gevent4j.greenlet.Pool;
-import io.gevent4j.hub.Hub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,7 +14,6 @@ import java.util.stream.IntStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -24,36 +22,31 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Greenlets with results: spawn + join through {@code Greenlet}, and
  * {@code Pool.map} of 10k tasks — side by side with {@code Executors.newVirtualThreadPerTaskExecutor()}
- * doing the same work. Per-task time.
+ * doing the same work. Per-task time. {@code Gevent.spawn} and {@code Pool} use the benchmark
+ * thread's hub, which {@link BenchmarkBase.HubState} makes per backend.
  */
 @State(Scope.Thread)
 public class GreenletBenchmark extends BenchmarkBase {
   private static final int BATCH = 1000;
   private static final int MAP = 10_000;
 
-  @Param({"libev", "libuv"})
-  public String backend;
-
-  private Hub hub;
   private ExecutorService jdk;
   private final List<Integer> items = IntStream.range(0, MAP).boxed().toList();
 
   @Setup(Level.Trial)
   public void setUp() {
-    hub = hubOn(backend);
     jdk = Executors.newVirtualThreadPerTaskExecutor();
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     jdk.close();
-    hub.close();
   }
 
   /** Spawn 1000 greenlets that return a value, then get each. */
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public long greenletSpawnJoin() {
+  public long greenletSpawnJoin(HubState s) {
     List<Greenlet<Integer>> greenlets = new ArrayList<>(BATCH);
     for (int i = 0; i < BATCH; i++) {
       int n = i;
@@ -64,10 +57,13 @@ public class GreenletBenchmark extends BenchmarkBase {
     return sum;
   }
 
-  /** The same with JDK virtual threads: submit 1000 callables, then get each. */
+  /**
+   * The same with JDK virtual threads: submit 1000 callables, then get each. The hub (unused)
+   * gives the JDK rows the same {@code backend} parameter as the greenlets' rows beside them.
+   */
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public long jdkVirtualSpawnJoin() throws InterruptedException, ExecutionException {
+  public long jdkVirtualSpawnJoin(HubState s) throws InterruptedException, ExecutionException {
     List<Future<Integer>> futures = new ArrayList<>(BATCH);
     for (int i = 0; i < BATCH; i++) {
       int n = i;
@@ -81,15 +77,15 @@ public class GreenletBenchmark extends BenchmarkBase {
   /** Pool(100).map over 10k items. */
   @Benchmark
   @OperationsPerInvocation(MAP)
-  public int poolMap() {
+  public int poolMap(HubState s) {
     Pool pool = new Pool(100);
     return pool.map((Integer i) -> i * 2, items).size();
   }
 
-  /** The JDK equivalent: invokeAll of 10k callables on a virtual-thread-per-task executor. */
+  /** The JDK equivalent: invokeAll of 10k callables on a virtual-thread-per-task executor (the hub: as above). */
   @Benchmark
   @OperationsPerInvocation(MAP)
-  public int jdkVirtualInvokeAll() throws InterruptedException {
+  public int jdkVirtualInvokeAll(HubState s) throws InterruptedException {
     List<Callable<Integer>> tasks = new ArrayList<>(MAP);
     for (Integer i : items) tasks.add(() -> i * 2);
     return jdk.invokeAll(tasks).size();

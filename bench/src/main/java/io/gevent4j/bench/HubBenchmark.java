@@ -10,11 +10,9 @@ import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The hub's scheduling costs, each side by side with
@@ -26,9 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       ({@code Thread.ofVirtual()}, a ForkJoinPool with one carrier per core).
  * </ul>
  *
- * <p>{@code gevent4j} variants run on a hub made in {@link HubState}'s setup, on the benchmark
- * thread, per backend; the benchmark thread is the hub's main greenlet and drives it with
- * {@link Hub#join}, which runs the hub until no greenlet is left.
+ * <p>{@code gevent4j} variants run on a hub made in {@link BenchmarkBase.HubState}'s setup, on
+ * the benchmark thread, per backend; the benchmark thread is the hub's main greenlet and drives
+ * it with {@link Hub#join}, which runs the hub until no greenlet is left.
  *
  * <ul>
  *   <li>{@code switch}: two greenlets hand control to each other with LockSupport
@@ -51,30 +49,6 @@ public class HubBenchmark extends BenchmarkBase {
   static final int SLEEP_OPS = SLEEPERS * SLEEPS;
   static final int SPAWNS = 1_000;
   static final int OWNER_ROUNDS = 10_000;
-
-  /** A hub per backend, made and driven on the benchmark thread. */
-  @State(Scope.Thread)
-  public static class HubState {
-    @Param({"libev", "libuv"})
-    public String backend;
-
-    Hub hub;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      hub = hubOn(backend);
-    }
-
-    /** Runs the hub until every greenlet has ended. */
-    void run() {
-      hub.join(Double.POSITIVE_INFINITY);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      hub.close();
-    }
-  }
 
   /** The raw floor's scheduler, drained on the benchmark thread. */
   @State(Scope.Thread)

@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * gevent4j queues side by side with the JDK's queues used by greenlets of the same
@@ -42,19 +41,9 @@ public class QueueBenchmark extends BenchmarkBase {
 
   /** A hub per backend, and the two queues of a ping-pong. */
   @State(Scope.Thread)
-  public static class PingState {
-    @Param({"libev", "libuv"})
-    public String backend;
-
+  public static class PingState extends HubState {
     @Param({"unbounded", "bounded", "channel"})
     public String shape;
-
-    Hub hub;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      hub = hubOn(backend);
-    }
 
     Queue<Integer> gevent4j() {
       return switch (shape) {
@@ -74,14 +63,10 @@ public class QueueBenchmark extends BenchmarkBase {
       };
     }
 
-    /** Runs the hub until every greenlet has ended. */
+    /** Runs the hub until every greenlet has ended; a ping-pong that hangs fails after 60 s. */
+    @Override
     void run() {
       if (!hub.join(60)) throw new IllegalStateException("the ping-pong did not finish");
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      hub.close();
     }
   }
 

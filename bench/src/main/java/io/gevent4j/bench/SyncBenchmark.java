@@ -6,13 +6,7 @@ import io.gevent4j.sync.Semaphore;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * gevent4j's sync objects, each side by side with the {@code java.util.concurrent}
@@ -40,34 +34,6 @@ public class SyncBenchmark extends BenchmarkBase {
   static final int PERMITS = 10;
   static final int TURNS = 100;
   static final int CONTENDED_OPS = CONTENDERS * TURNS;
-
-  /** A hub per backend, made and driven on the benchmark thread. */
-  @State(Scope.Thread)
-  public static class HubState {
-    @Param({"libev", "libuv"})
-    public String backend;
-
-    Hub hub;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      hub = hubOn(backend);
-    }
-
-    void spawn(Runnable body) {
-      hub.execute(body);
-    }
-
-    /** Runs the hub until every greenlet has ended. */
-    void run() {
-      hub.join(Double.POSITIVE_INFINITY);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      hub.close();
-    }
-  }
 
   /** Counts the greenlets that got to the end: a benchmark that lost one fails. */
   static final class Done {

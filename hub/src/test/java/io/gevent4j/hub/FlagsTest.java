@@ -3,8 +3,8 @@ package io.gevent4j.hub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gevent4j.testing.Jvm;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 class FlagsTest {
   @Test
   void withoutAddOpensTheFirstUseNamesTheFlags() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), FlagsProbe.class.getName()))
+    Process p = new ProcessBuilder(List.of(Jvm.java(), "-cp", System.getProperty("java.class.path"), FlagsProbe.class.getName()))
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(50, TimeUnit.SECONDS));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gevent4j.loop.Loop;
+import io.gevent4j.testing.Jvm;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,9 +24,7 @@ class NoLoggerTest {
   private static String run(String... args) throws Exception {
     String cp = String.join(File.pathSeparator, List.of(
         where(Hub.class), where(Loop.class), where(LoggerFactory.class), where(NoLoggerProbe.class)));
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+    List<String> command = new java.util.ArrayList<>(Jvm.command(
         "-Dgevent.loop=" + System.getProperty("gevent.loop", "libev"), "-cp", cp, NoLoggerProbe.class.getName()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

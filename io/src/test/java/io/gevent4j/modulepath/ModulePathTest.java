@@ -3,6 +3,7 @@ package io.gevent4j.modulepath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gevent4j.testing.Jvm;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class ModulePathTest {
       else if (entry.endsWith("test-classes")) classPath.add(entry);
     }
     assertEquals(6, modulePath.size(), "native, hub, sync, greenlet, io and slf4j-api, from " + modulePath);
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> command = List.of(Jvm.java(),
         "--module-path", String.join(File.pathSeparator, modulePath),
         "--add-modules", "io.gevent4j.io",
         "--add-opens", "java.base/java.lang=io.gevent4j.hub", "--enable-native-access=io.gevent4j.loop",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gevent4j.testing.Jvm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -77,12 +78,14 @@ class NativePackagingIT {
   }
 
   private static List<String> probe(String... jvmArgs) {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED"));
-    command.addAll(List.of(jvmArgs));
-    command.addAll(List.of("-cp", jar() + java.io.File.pathSeparator + System.getProperty("probe.classes", "target/test-classes"),
-        BackendProbe.class.getName()));
+    List<String> command = new ArrayList<>(Jvm.command(jvmArgs));
+    command.addAll(List.of("-cp", classpath(), BackendProbe.class.getName()));
     return command;
+  }
+
+  /** The packaged jar, then the probes. */
+  private static String classpath() {
+    return jar() + java.io.File.pathSeparator + System.getProperty("probe.classes", "target/test-classes");
   }
 
   @Test
@@ -99,18 +102,14 @@ class NativePackagingIT {
 
   @Test
   void constantsAreRightWhicheverClassAProgramTouchesFirst() throws Exception {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath = jar() + java.io.File.pathSeparator + System.getProperty("probe.classes", "target/test-classes");
-    String out = run(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", classpath, ConstantsFirstProbe.class.getName()));
+    String out = run(Jvm.command("-cp", classpath(), ConstantsFirstProbe.class.getName()));
     assertTrue(out.contains("READ=1 AF_INET=2 SOCK_STREAM=1 SIGSEGV refused=true available=true checked="), out);
     assertTrue(!out.contains("checked=0"), out);
   }
 
   @Test
   void aFreshJvmLoadsLibevAndLibuvFromTheExtractedCopy() throws Exception {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath = jar() + java.io.File.pathSeparator + System.getProperty("probe.classes", "target/test-classes");
-    String out = run(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", classpath, MapsProbe.class.getName()));
+    String out = run(Jvm.command("-cp", classpath(), MapsProbe.class.getName()));
     assertTrue(out.contains("fired on libev:epoll"), out);
     assertTrue(out.contains("fired on libuv:epoll"), out);
     for (String lib : List.of("libgevent4j.so", "libev.so.4", "libuv.so.1")) {

@@ -119,10 +119,7 @@ public final class Misuse {
    * @return how many cases passed
    */
   public static int assertAllPass(Class<?> main, String backend, String prefix, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-        "-Xcheck:jni", "-XX:-CreateCoredumpOnCrash", "-Dgevent.loop=" + backend,
+    List<String> command = new ArrayList<>(Jvm.command("-Xcheck:jni", "-XX:-CreateCoredumpOnCrash", "-Dgevent.loop=" + backend,
         "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
     if (prefix != null) {
