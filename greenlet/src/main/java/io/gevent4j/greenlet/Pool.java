@@ -46,6 +46,11 @@ public class Pool extends Group {
   public <T> Greenlet<T> spawn(Callable<T> body, double timeout) {
     Objects.requireNonNull(body, "body");
     if (!acquireSlot(timeout)) throw new PoolFull("no free slot in " + this + " within " + timeout + " s");
+    return startHoldingSlot(body);
+  }
+
+  /** Makes, adds and starts a member for {@code body} in the slot the caller acquired. */
+  private <T> Greenlet<T> startHoldingSlot(Callable<T> body) {
     Greenlet<T> g;
     try {
       g = new Greenlet<>(body);
@@ -84,19 +89,7 @@ public class Pool extends Group {
   @Override
   public <T> Greenlet<T> applyAsync(Callable<T> body) {
     Objects.requireNonNull(body, "body");
-    if (acquireSlot(0)) {
-      Greenlet<T> g;
-      try {
-        g = new Greenlet<>(body);
-      } catch (RuntimeException | Error e) {
-        releaseSlot();
-        throw e;
-      }
-      addHoldingSlot(g);
-      g.start();
-      return g;
-    }
-    return Greenlet.spawn(body);
+    return acquireSlot(0) ? startHoldingSlot(body) : Greenlet.spawn(body);
   }
 
   private void addHoldingSlot(Greenlet<?> g) {

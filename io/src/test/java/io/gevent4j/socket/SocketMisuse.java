@@ -10,16 +10,11 @@ import io.gevent4j.server.DatagramServer;
 import io.gevent4j.server.StreamServer;
 import io.gevent4j.testing.Misuse;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.Selector;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
@@ -34,7 +29,6 @@ public final class SocketMisuse {
   private SocketMisuse() {}
 
   private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
-  private static final List<AutoCloseable> KEEP = new ArrayList<>();
   private static int mainEpoll = -1;
 
   private static boolean libuv() {
@@ -51,25 +45,7 @@ public final class SocketMisuse {
     }
   }
 
-  private static int regularFile() throws Throwable {
-    Path f = Files.createTempFile("misuse", ".bin");
-    f.toFile().deleteOnExit();
-    RandomAccessFile[] raf = new RandomAccessFile[1];
-    int[] fds = Misuse.fdsMadeBy(() -> raf[0] = new RandomAccessFile(f.toFile(), "rw"));
-    KEEP.add(raf[0]);
-    return fds[0];
-  }
 
-  private static int foreignEpoll() throws Throwable {
-    Selector[] s = new Selector[1];
-    for (int fd : Misuse.fdsMadeBy(() -> s[0] = Selector.open())) {
-      if ("anon_inode:[eventpoll]".equals(Misuse.target(fd))) {
-        KEEP.add(s[0]);
-        return fd;
-      }
-    }
-    throw new AssertionError("no epoll set among the selector's descriptors");
-  }
 
   static Misuse.Cases cases() {
     Misuse.Cases c = new Misuse.Cases();
@@ -95,12 +71,12 @@ public final class SocketMisuse {
         run(greenlet, () -> Sockets.waitRead(mainEpoll, 1.0));
       });
       c.add("wait/" + where + "/foreign-epoll", k -> {
-        int fd = foreignEpoll();
+        int fd = Misuse.foreignEpoll();
         k.expect(SocketTimeoutException.class, "Sockets.waitRead(fd " + fd + ")", "not ready");
         run(greenlet, () -> Sockets.waitRead(fd, 0.02));
       });
       c.add("wait/" + where + "/regular-file", k -> {
-        int fd = regularFile();
+        int fd = Misuse.regularFile();
         if (libuv()) k.expect(IllegalArgumentException.class, "Sockets.waitRead(fd " + fd + ")", "EPERM");
         else k.expectReturn(); // libev: a regular file is always ready
         run(greenlet, () -> Sockets.waitRead(fd, 1.0));
@@ -397,16 +373,6 @@ public final class SocketMisuse {
       if ("anon_inode:[eventpoll]".equals(Misuse.target(fd))) mainEpoll = fd;
     }
     if (mainEpoll < 0) throw new AssertionError("the main hub's epoll set was not found");
-    try {
-      cases().runAll(args);
-    } finally {
-      for (AutoCloseable c : KEEP) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          // closed by a case already
-        }
-      }
-    }
+    cases().runAll(args);
   }
 }

@@ -2,17 +2,14 @@ package io.gevent4j.loop;
 
 import io.gevent4j.testing.Misuse;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.DirectoryStream;
 import java.nio.channels.Pipe;
-import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,7 +27,6 @@ public final class LoopMisuse {
   private LoopMisuse() {}
 
   private static final Watcher.Callback NOTHING = revents -> {};
-  private static final List<AutoCloseable> KEEP = new ArrayList<>();
 
   private static boolean libuv() {
     return Backend.configured() == Backend.LIBUV;
@@ -52,33 +48,14 @@ public final class LoopMisuse {
     throw new AssertionError("no epoll set among the new loop's descriptors");
   }
 
-  /** Another epoll set: a JDK Selector's. */
-  private static int foreignEpoll() throws Throwable {
-    Selector[] s = new Selector[1];
-    for (int fd : Misuse.fdsMadeBy(() -> s[0] = Selector.open())) {
-      if ("anon_inode:[eventpoll]".equals(Misuse.target(fd))) {
-        KEEP.add(s[0]);
-        return fd;
-      }
-    }
-    throw new AssertionError("no epoll set among the selector's descriptors");
-  }
 
-  private static int regularFile() throws Throwable {
-    Path f = Files.createTempFile("misuse", ".bin");
-    f.toFile().deleteOnExit();
-    RandomAccessFile[] raf = new RandomAccessFile[1];
-    int[] fds = Misuse.fdsMadeBy(() -> raf[0] = new RandomAccessFile(f.toFile(), "rw"));
-    KEEP.add(raf[0]);
-    return fds[0];
-  }
 
   private static int directory() throws Throwable {
     Object[] dir = new Object[1];
     Path tmp = Files.createTempDirectory("misuse");
     tmp.toFile().deleteOnExit();
     int[] fds = Misuse.fdsMadeBy(() -> dir[0] = Files.newDirectoryStream(tmp));
-    KEEP.add((DirectoryStream<?>) dir[0]);
+    Misuse.keep((DirectoryStream<?>) dir[0]);
     return fds[0];
   }
 
@@ -144,7 +121,7 @@ public final class LoopMisuse {
       }
     });
     c.add("io/foreign-epoll", k -> {
-      int fd = foreignEpoll();
+      int fd = Misuse.foreignEpoll();
       try (Loop loop = Loop.create(); IoWatcher w = loop.io(fd, Watcher.READ)) {
         k.expectReturn(); // a nested epoll set is pollable
         w.start(NOTHING);
@@ -152,7 +129,7 @@ public final class LoopMisuse {
       }
     });
     c.add("io/regular-file", k -> {
-      int fd = regularFile();
+      int fd = Misuse.regularFile();
       try (Loop loop = Loop.create(); IoWatcher w = loop.io(fd, Watcher.READ)) {
         if (libuv()) {
           k.expect(IllegalArgumentException.class, "IoWatcher(fd " + fd + ")", "start", "EPERM");
@@ -552,16 +529,6 @@ public final class LoopMisuse {
   }
 
   public static void main(String[] args) throws Exception {
-    try {
-      cases().runAll(args);
-    } finally {
-      for (AutoCloseable c : KEEP) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          // a case closed its descriptor through Posix.close already
-        }
-      }
-    }
+    cases().runAll(args);
   }
 }

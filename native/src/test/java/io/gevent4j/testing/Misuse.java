@@ -107,6 +107,7 @@ public final class Misuse {
       }
       out.println("DONE");
       out.flush();
+      closeKept();
     }
   }
 
@@ -217,6 +218,55 @@ public final class Misuse {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * Objects whose descriptors the cases use: kept open (never collected) until
+   * {@link Cases#runAll} ends, then closed.
+   */
+  private static final List<AutoCloseable> KEPT = new ArrayList<>();
+
+  /** Keeps {@code c} open until the cases have run. */
+  public static <C extends AutoCloseable> C keep(C c) {
+    synchronized (KEPT) {
+      KEPT.add(c);
+    }
+    return c;
+  }
+
+  static void closeKept() {
+    synchronized (KEPT) {
+      for (AutoCloseable c : KEPT) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // a case closed its descriptor through Posix.close already
+        }
+      }
+      KEPT.clear();
+    }
+  }
+
+  /** Another epoll set than gevent4j's: a JDK Selector's. */
+  public static int foreignEpoll() throws Throwable {
+    java.nio.channels.Selector[] s = new java.nio.channels.Selector[1];
+    for (int fd : fdsMadeBy(() -> s[0] = java.nio.channels.Selector.open())) {
+      if ("anon_inode:[eventpoll]".equals(target(fd))) {
+        keep(s[0]);
+        return fd;
+      }
+    }
+    throw new AssertionError("no epoll set among the selector's descriptors");
+  }
+
+  /** A regular file's descriptor (a temporary file). */
+  public static int regularFile() throws Throwable {
+    Path f = Files.createTempFile("misuse", ".bin");
+    f.toFile().deleteOnExit();
+    java.io.RandomAccessFile[] raf = new java.io.RandomAccessFile[1];
+    int[] fds = fdsMadeBy(() -> raf[0] = new java.io.RandomAccessFile(f.toFile(), "rw"));
+    keep(raf[0]);
+    return fds[0];
   }
 
   /** A descriptor number far above every open one: closed, and not handed out soon. */
