@@ -567,11 +567,16 @@ final class HttpRequestParser {
    * The index of the LF that ends the framing line at {@code inStart}, or -1 when it has not all
    * arrived (the buffer may then grow to hold {@code limit} bytes and the line end).
    *
-   * @throws HttpProtocolException when more than {@code limit} bytes arrived without a LF
+   * @throws HttpProtocolException when the line has more than {@code limit} bytes before its LF
+   *     (counted the same whether the LF arrived with them or not: the outcome does not depend
+   *     on how the input was split into reads)
    */
   private int framingLineEnd(int limit) throws HttpProtocolException {
     int lf = indexOf((byte) '\n', Math.max(scan, inStart), inEnd);
-    if (lf >= 0) return lf;
+    if (lf >= 0) {
+      if (lf - inStart > limit) throw framingLineTooLong();
+      return lf;
+    }
     if (inEnd - inStart > limit) throw framingLineTooLong();
     scan = inEnd;
     capacity = Math.max(in.length, limit + 2);
