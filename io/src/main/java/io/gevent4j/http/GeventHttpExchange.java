@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * One request and its response (gevent's {@code WSGIHandler} state for one request, the JDK's
  * {@code ExchangeImpl}): what the handler sees through {@link HttpExchange}.
  *
+ * <p>The exchange sees its connection as an {@link HttpChannel}: the request body comes decoded
+ * from it ({@link HttpChannel#readBody}), the response goes into its {@link HttpOutput}.
+ *
  * <p>The response is buffered by the connection: {@link #sendResponseHeaders} writes the head
  * into the output buffer, body writes follow it, and the whole goes out in one write when the
  * body is closed (or when the buffer fills, or on {@code flush()}). Until then an error can still
@@ -30,9 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GeventHttpExchange extends HttpExchange {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
-
-  /** How the request body is framed. */
-  enum BodyKind { NONE, FIXED, CHUNKED }
 
   /** How the response body is framed. */
   private enum ResponseKind {
@@ -48,9 +48,7 @@ final class GeventHttpExchange extends HttpExchange {
     DISCARD
   }
 
-  private enum ChunkState { SIZE, DATA, DATA_END, DONE }
-
-  private final HttpConnection connection;
+  private final HttpChannel channel;
   private final String method;
   private final URI uri;
   private final String target;
@@ -71,12 +69,7 @@ final class GeventHttpExchange extends HttpExchange {
   private InputStream filteredRequestStream;
   private OutputStream filteredResponseStream;
 
-  // request body
-  private final BodyKind bodyKind;
-  private long bodyRemaining;
-  private long bodyRead;
-  private ChunkState chunkState = ChunkState.SIZE;
-  private long chunkRemaining;
+  // request body (its framing is the connection's parser's)
   private boolean bodyDone;
   private boolean bodyClosed;
   private boolean continueSent;
@@ -93,21 +86,20 @@ final class GeventHttpExchange extends HttpExchange {
   private boolean closedWithoutResponse;
   private boolean over;
 
-  GeventHttpExchange(HttpConnection connection, String method, URI uri, String target, String protocol, Headers requestHeaders,
-      BodyKind bodyKind, long contentLength, boolean expectContinue, boolean persistent) {
-    this.connection = connection;
-    this.method = method;
-    this.uri = uri;
-    this.target = target;
-    this.protocol = protocol;
-    this.requestHeaders = requestHeaders;
+  /** The exchange of the head {@code request} has just parsed. */
+  GeventHttpExchange(HttpChannel channel, HttpRequestParser request) {
+    this.channel = channel;
+    this.method = request.method();
+    this.uri = request.uri();
+    this.target = request.target();
+    this.protocol = request.protocol();
+    this.requestHeaders = request.headers();
     this.head = "HEAD".equals(method);
-    this.http10 = protocol == HttpConnection.HTTP_1_0;
-    this.bodyKind = bodyKind;
-    this.bodyRemaining = bodyKind == BodyKind.FIXED ? contentLength : 0;
-    this.bodyDone = bodyKind == BodyKind.NONE;
-    this.expectContinue = expectContinue && bodyKind != BodyKind.NONE;
-    this.persistent = persistent;
+    this.http10 = protocol == HttpRequestParser.HTTP_1_0;
+    boolean body = request.framing() != HttpRequestParser.Framing.NONE;
+    this.bodyDone = !body;
+    this.expectContinue = request.expectContinue() && body;
+    this.persistent = request.persistent();
   }
 
   // ---- the request --------------------------------------------------------------------------
@@ -151,12 +143,12 @@ final class GeventHttpExchange extends HttpExchange {
 
   @Override
   public InetSocketAddress getRemoteAddress() {
-    return connection.remote;
+    return channel.remoteAddress();
   }
 
   @Override
   public InetSocketAddress getLocalAddress() {
-    return connection.local;
+    return channel.localAddress();
   }
 
   @Override
@@ -231,8 +223,8 @@ final class GeventHttpExchange extends HttpExchange {
       Objects.checkFromIndexSize(off, len, b.length);
       if (bodyClosed) throw new IOException("the request body stream is closed");
       if (len == 0) return 0;
-      if (connection.onHub()) return readRequestBody(b, off, len);
-      return connection.onHub(() -> readRequestBody(b, off, len));
+      if (channel.onHub()) return readRequestBody(b, off, len);
+      return channel.onHub(() -> readRequestBody(b, off, len));
     }
 
     @Override
@@ -270,90 +262,15 @@ final class GeventHttpExchange extends HttpExchange {
     if (bodyDone) return -1;
     if (expectContinue && !continueSent && !headersSent) {
       continueSent = true; // gevent sends it lazily, on the first read: a handler that refuses never gets the body
-      connection.sendContinue();
+      channel.output().sendContinue();
     }
-    return bodyKind == BodyKind.FIXED ? readFixed(b, off, len) : readChunked(b, off, len);
+    return readBody(b, off, len);
   }
 
-  private int readFixed(byte[] b, int off, int len) throws IOException {
-    int n = connection.readBody(b, off, (int) Math.min(len, bodyRemaining));
-    if (n < 0) {
-      throw new HttpProtocolException(400, "the connection closed " + bodyRemaining + " bytes before the end of the request body");
-    }
-    bodyRemaining -= n;
-    bodyRead += n;
-    if (bodyRemaining == 0) bodyDone = true;
+  private int readBody(byte[] b, int off, int len) throws IOException {
+    int n = channel.readBody(b, off, len);
+    if (n < 0 || channel.requestBodyDone()) bodyDone = true;
     return n;
-  }
-
-  private int readChunked(byte[] b, int off, int len) throws IOException {
-    while (chunkRemaining == 0) {
-      switch (chunkState) {
-        case DONE -> {
-          return -1;
-        }
-        case DATA_END -> {
-          String end = connection.readFramingLine(2, 400, "no CRLF after a chunk's data");
-          if (!end.isEmpty()) throw new HttpProtocolException(400, "no CRLF after a chunk's data");
-          chunkState = ChunkState.SIZE;
-        }
-        case SIZE, DATA -> {
-          long size = chunkSize(connection.readFramingLine(HttpConnection.MAX_CHUNK_LINE, 400, "a chunk size line longer than "
-              + HttpConnection.MAX_CHUNK_LINE + " bytes"));
-          if (size == 0) {
-            readTrailers();
-            chunkState = ChunkState.DONE;
-            bodyDone = true;
-            return -1;
-          }
-          if (size > connection.maxBodySize - bodyRead) {
-            throw new HttpProtocolException(413, "the body is larger than " + connection.maxBodySize + " bytes");
-          }
-          chunkRemaining = size;
-          chunkState = ChunkState.DATA;
-        }
-        default -> throw new IllegalStateException(chunkState.toString());
-      }
-    }
-    int n = connection.readBody(b, off, (int) Math.min(len, chunkRemaining));
-    if (n < 0) throw new HttpProtocolException(400, "the connection closed in the middle of a chunk");
-    chunkRemaining -= n;
-    bodyRead += n;
-    if (chunkRemaining == 0) chunkState = ChunkState.DATA_END;
-    return n;
-  }
-
-  /** A chunk size: strict hex (RFC 9112 7.1), optional extensions after ';' ignored. */
-  private static long chunkSize(String line) throws HttpProtocolException {
-    int end = line.indexOf(';');
-    if (end < 0) end = line.length();
-    while (end > 0 && (line.charAt(end - 1) == ' ' || line.charAt(end - 1) == '\t')) end--;
-    if (end == 0) throw new HttpProtocolException(400, "an empty chunk size");
-    int start = 0;
-    while (start < end - 1 && line.charAt(start) == '0') start++; // leading zeros are allowed, and do not count
-    if (end - start > 15) throw new HttpProtocolException(413, "a chunk size of more than 15 hex digits");
-    long size = 0;
-    for (int i = start; i < end; i++) {
-      int digit = Character.digit(line.charAt(i), 16);
-      if (digit < 0) throw new HttpProtocolException(400, "a malformed chunk size: " + line.substring(0, end));
-      size = size * 16 + digit;
-    }
-    return size;
-  }
-
-  /** Reads and drops the trailer fields (gevent drops them too), within the header limits. */
-  private void readTrailers() throws IOException {
-    int total = 0;
-    int count = 0;
-    int maxSize = connection.server.maxHeaderSize();
-    while (true) {
-      String line = connection.readFramingLine(maxSize - total, 431, "trailer fields larger than " + maxSize + " bytes");
-      if (line.isEmpty()) return;
-      total += line.length() + 2;
-      if (total > maxSize || ++count > connection.server.maxHeaderCount()) {
-        throw new HttpProtocolException(431, "too many or too large trailer fields");
-      }
-    }
   }
 
   /** True when the request body was not read to its end. */
@@ -370,12 +287,12 @@ final class GeventHttpExchange extends HttpExchange {
   boolean drainRequestBody() {
     if (bodyDone) return true;
     if (expectContinue && !continueSent) return false; // the client may be waiting for 100 before sending it
-    if (bodyKind == BodyKind.FIXED && bodyRemaining > HttpConnection.DRAIN_LIMIT) return false;
-    byte[] sink = connection.dropBuffer();
+    if (channel.fixedBodyRemaining() > HttpConnection.DRAIN_LIMIT) return false;
+    byte[] sink = channel.dropBuffer();
     long budget = HttpConnection.DRAIN_LIMIT;
     try {
       while (!bodyDone) {
-        int n = bodyKind == BodyKind.FIXED ? readFixed(sink, 0, sink.length) : readChunked(sink, 0, sink.length);
+        int n = readBody(sink, 0, sink.length);
         if (n < 0) break;
         budget -= n;
         if (budget < 0) return false;
@@ -422,10 +339,10 @@ final class GeventHttpExchange extends HttpExchange {
    */
   @Override
   public void sendResponseHeaders(int code, long length) throws IOException {
-    if (connection.onHub()) {
+    if (channel.onHub()) {
       writeHead(code, length);
     } else {
-      connection.onHub(() -> {
+      channel.onHub(() -> {
         writeHead(code, length);
         return null;
       });
@@ -437,7 +354,7 @@ final class GeventHttpExchange extends HttpExchange {
       writeHeadUnchecked(code, length);
     } catch (IOException | RuntimeException e) {
       // a bad header: nothing of this head stays buffered (only this exchange's: a stale one must not touch the next's)
-      if (headBegun && !headersSent) connection.discardResponse();
+      if (headBegun && !headersSent) channel.output().discardResponse();
       throw e;
     }
   }
@@ -480,16 +397,17 @@ final class GeventHttpExchange extends HttpExchange {
     }
     if (expectContinue && !continueSent && !bodyDone) {
       persistent = false; // a final answer before 100 Continue: the body may never come (RFC 9110 10.1.1)
-    } else if (bodyKind == BodyKind.FIXED && bodyRemaining > HttpConnection.DRAIN_LIMIT) {
+    } else if (channel.fixedBodyRemaining() > HttpConnection.DRAIN_LIMIT) {
       persistent = false; // too much unread body to drain after the response
     }
-    if (connection.server.stopping()) persistent = false;
+    if (channel.server().stopping()) persistent = false;
 
     // One pass over the handler's headers, checked as they are written: a bad one throws
     // before anything was sent, and the connection then drops what this response buffered.
-    connection.beginResponse();
+    HttpOutput out = channel.output();
+    out.beginResponse();
     headBegun = true;
-    connection.put(HttpStatus.statusLine(code));
+    out.put(HttpStatus.statusLine(code));
     boolean userDate = false;
     boolean userConnection = false;
     Headers headers = getResponseHeaders();
@@ -504,32 +422,32 @@ final class GeventHttpExchange extends HttpExchange {
       } else if (name.equalsIgnoreCase("Connection")) {
         userConnection = true;
         for (String value : values) {
-          if (value != null && HttpConnection.hasToken(value, "close")) persistent = false;
+          if (value != null && HttpRequestParser.hasToken(value, "close")) persistent = false;
         }
       }
       for (String value : values) {
         checkValue(name, value);
-        connection.putLatin1(name);
-        connection.put((byte) ':');
-        connection.put((byte) ' ');
-        connection.putLatin1(value);
-        connection.put((byte) '\r');
-        connection.put((byte) '\n');
+        out.putLatin1(name);
+        out.put((byte) ':');
+        out.put((byte) ' ');
+        out.putLatin1(value);
+        out.put((byte) '\r');
+        out.put((byte) '\n');
       }
     }
-    if (!userDate) connection.put(HttpDate.headerLine());
+    if (!userDate) out.put(HttpDate.headerLine());
     if (contentLength >= 0) {
-      connection.putLatin1("Content-Length: ");
-      connection.putDecimal(contentLength);
-      connection.putLatin1("\r\n");
+      out.putLatin1("Content-Length: ");
+      out.putDecimal(contentLength);
+      out.putLatin1("\r\n");
     } else if (chunked) {
-      connection.putLatin1("Transfer-Encoding: chunked\r\n");
+      out.putLatin1("Transfer-Encoding: chunked\r\n");
     }
     if (!userConnection) {
-      if (!persistent) connection.putLatin1("Connection: close\r\n");
-      else if (http10) connection.putLatin1("Connection: keep-alive\r\n");
+      if (!persistent) out.putLatin1("Connection: close\r\n");
+      else if (http10) out.putLatin1("Connection: keep-alive\r\n");
     }
-    connection.putLatin1("\r\n");
+    out.putLatin1("\r\n");
     responseCode = code;
     headersSent = true;
     if (responseKind == ResponseKind.NONE) responseComplete();
@@ -539,7 +457,7 @@ final class GeventHttpExchange extends HttpExchange {
     if (name == null || name.isEmpty()) throw new IllegalArgumentException("an empty response header name");
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (c > 0xff || !HttpConnection.isTokenChar((byte) c)) {
+      if (c > 0xff || !HttpRequestParser.isTokenChar((byte) c)) {
         throw new IllegalArgumentException("a response header name with a character not allowed: " + printable(name));
       }
     }
@@ -579,10 +497,10 @@ final class GeventHttpExchange extends HttpExchange {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       Objects.checkFromIndexSize(off, len, b.length);
-      if (connection.onHub()) {
+      if (channel.onHub()) {
         writeBody(b, off, len);
       } else {
-        connection.onHub(() -> {
+        channel.onHub(() -> {
           writeBody(b, off, len);
           return null;
         });
@@ -591,10 +509,10 @@ final class GeventHttpExchange extends HttpExchange {
 
     @Override
     public void flush() throws IOException {
-      if (connection.onHub()) {
+      if (channel.onHub()) {
         flushBody();
       } else {
-        connection.onHub(() -> {
+        channel.onHub(() -> {
           flushBody();
           return null;
         });
@@ -603,10 +521,10 @@ final class GeventHttpExchange extends HttpExchange {
 
     @Override
     public void close() throws IOException {
-      if (connection.onHub()) {
+      if (channel.onHub()) {
         closeBody();
       } else {
-        connection.onHub(() -> {
+        channel.onHub(() -> {
           closeBody();
           return null;
         });
@@ -628,10 +546,10 @@ final class GeventHttpExchange extends HttpExchange {
           throw new IOException("too many bytes to write: " + len + " more than the " + responseRemaining + " left of the declared length");
         }
         responseRemaining -= len;
-        connection.put(b, off, len);
+        channel.output().put(b, off, len);
       }
-      case UNTIL_CLOSE -> connection.put(b, off, len);
-      case CHUNKED -> connection.putChunked(b, off, len);
+      case UNTIL_CLOSE -> channel.output().put(b, off, len);
+      case CHUNKED -> channel.output().putChunked(b, off, len);
       default -> throw new IllegalStateException(responseKind.toString());
     }
     responseBytes += len;
@@ -639,7 +557,7 @@ final class GeventHttpExchange extends HttpExchange {
 
   private void flushBody() throws IOException {
     if (!headersSent || over) return;
-    connection.flushOutput();
+    channel.output().flush();
   }
 
   private void closeBody() throws IOException {
@@ -648,7 +566,7 @@ final class GeventHttpExchange extends HttpExchange {
     responseClosed = true;
     if (over) return;
     switch (responseKind) {
-      case CHUNKED -> connection.endChunked();
+      case CHUNKED -> channel.output().endChunked();
       case FIXED -> {
         if (responseRemaining > 0) {
           persistent = false; // the client waits for bytes that never come: only a close ends it
@@ -664,7 +582,7 @@ final class GeventHttpExchange extends HttpExchange {
 
   /** The response is whole: send it now, unless pipelined requests are waiting and it can go with theirs. */
   private void responseComplete() throws IOException {
-    if (!(bodyDone && connection.pipelined())) connection.flushOutput();
+    if (!(bodyDone && channel.pipelined())) channel.output().flush();
   }
 
   /**
@@ -675,16 +593,16 @@ final class GeventHttpExchange extends HttpExchange {
   @Override
   public void close() {
     try {
-      if (connection.onHub()) {
+      if (channel.onHub()) {
         closeExchange();
       } else {
-        connection.onHub(() -> {
+        channel.onHub(() -> {
           closeExchange();
           return null;
         });
       }
     } catch (IOException e) {
-      LOG.debug("{}: closing the exchange failed", connection, e);
+      LOG.debug("{}: closing the exchange failed", channel, e);
     }
   }
 
@@ -722,7 +640,7 @@ final class GeventHttpExchange extends HttpExchange {
       }
       if (!headersSent) {
         if (closedWithoutResponse) return false;
-        LOG.error("{}: the handler of {} returned without sending response headers", connection.server, requestLine());
+        LOG.error("{}: the handler of {} returned without sending response headers", channel.server(), requestLine());
         replaceWithError(500, "the handler sent no response");
         return false;
       }
@@ -732,7 +650,7 @@ final class GeventHttpExchange extends HttpExchange {
           if (stream != null) stream.close();
           closeBody();
         } catch (IOException e) {
-          LOG.debug("{}: ending the response of {} failed", connection.server, requestLine(), e);
+          LOG.debug("{}: ending the response of {} failed", channel.server(), requestLine(), e);
           return false;
         }
       }
@@ -749,24 +667,24 @@ final class GeventHttpExchange extends HttpExchange {
 
   private void fail(Throwable failure) {
     persistent = false;
-    boolean clientFault = failure instanceof HttpProtocolException || connection.ioFailed();
+    boolean clientFault = failure instanceof HttpProtocolException || channel.ioFailed();
     int status = failure instanceof HttpProtocolException p ? p.status() : 500;
     if (clientFault) {
-      LOG.debug("{}: {} failed on the client's side", connection.server, requestLine(), failure);
+      LOG.debug("{}: {} failed on the client's side", channel.server(), requestLine(), failure);
     } else {
-      LOG.error("{}: the handler failed on {} from {}", connection.server, requestLine(), connection.remote, failure);
+      LOG.error("{}: the handler failed on {} from {}", channel.server(), requestLine(), channel.remoteAddress(), failure);
     }
-    if (connection.ioFailed() || connection.responseFlushed()) return; // too late for an error response: the close says it
+    if (channel.ioFailed() || channel.output().responseFlushed()) return; // too late for an error response: the close says it
     replaceWithError(status, failure instanceof HttpProtocolException ? failure.getMessage() : null);
   }
 
   private void replaceWithError(int status, String message) {
-    connection.discardResponse();
+    channel.output().discardResponse();
     responseCode = status;
-    responseBytes = head ? 0 : HttpConnection.errorBodyLength(status, message);
+    responseBytes = head ? 0 : HttpOutput.errorBodyLength(status, message);
     headersSent = true;
     try {
-      connection.writeError(status, message, head);
+      channel.output().writeError(status, message, head);
     } catch (IOException e) {
       // the client is gone
     }

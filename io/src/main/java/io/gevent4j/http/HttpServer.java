@@ -7,7 +7,6 @@ import io.gevent4j.socket.Socket;
 import io.gevent4j.socket.SslSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,9 +85,7 @@ public class HttpServer implements AutoCloseable {
    * the server's hub uses it (connections and the I/O that executors hand back all run there,
    * one at a time), so it needs no lock.
    */
-  private final ArrayDeque<byte[]> outputBuffers = new ArrayDeque<>();
-  /** Buffers kept in the pool at most (16 MiB); more are left to the garbage collector. */
-  private static final int MAX_POOLED_BUFFERS = 1024;
+  private final HttpOutput.Pool outputBuffers = new HttpOutput.Pool();
   private volatile boolean stopping;
   private volatile boolean configurable = true;
   private volatile int maxRequestLine = DEFAULT_MAX_REQUEST_LINE;
@@ -462,15 +459,9 @@ public class HttpServer implements AutoCloseable {
     return stopping;
   }
 
-  /** An output buffer for a response. Server's hub only. */
-  byte[] takeOutputBuffer() {
-    byte[] b = outputBuffers.pollFirst();
-    return b != null ? b : new byte[HttpConnection.OUTPUT_BUFFER];
-  }
-
-  /** Gives an output buffer back. Server's hub only. */
-  void giveOutputBuffer(byte[] buffer) {
-    if (outputBuffers.size() < MAX_POOLED_BUFFERS) outputBuffers.addFirst(buffer);
+  /** The output buffers of the connections that wait for a request, for the next response to take. Server's hub only. */
+  HttpOutput.Pool outputBuffers() {
+    return outputBuffers;
   }
 
   void register(HttpConnection connection) {

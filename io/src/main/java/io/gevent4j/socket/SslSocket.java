@@ -1,6 +1,5 @@
 package io.gevent4j.socket;
 
-import io.gevent4j.hub.Hub;
 import io.gevent4j.loop.Posix;
 import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.loop.Watcher;
@@ -17,7 +16,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import javax.net.ssl.ExtendedSSLSession;
@@ -101,26 +99,26 @@ import javax.net.ssl.StandardConstants;
  *
  * <p><b>Memory.</b> About 50 KiB a connection: two buffers of one TLS record each outside the
  * heap (bytes in and out) and one of 16 KiB in it (decrypted bytes not read yet).
+ *
+ * <p><b>Layout.</b> The buffers and the engine's wraps and unwraps between them are
+ * {@link TlsRecords}; the engine's delegated tasks are {@link DelegatedTasks}. This class is the
+ * driver: the handshake, the reader's and the writer's locks, the waits on the descriptor within
+ * the deadlines, and the failures.
  */
 public final class SslSocket extends Socket {
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  private static final ByteBuffer EMPTY = TlsRecords.EMPTY;
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   /** The most bytes {@link #close()} reads and discards so that the descriptor closes without a reset. */
   private static final int DRAIN_LIMIT = 256 * 1024;
 
   private final SSLEngine engine;
-  /** Held by the reader: guards {@link #netIn} and {@link #appIn}; taken before {@link #writeLock}. */
+  /** The engine's buffers and the wraps and unwraps between them. */
+  private final TlsRecords records;
+  private final DelegatedTasks tasks;
+  /** Held by the reader: guards the inbound side of {@link #records}; taken before {@link #writeLock}. */
   private final RLock readLock = new RLock();
-  /** Held by the writer: guards {@link #netOut}. */
+  /** Held by the writer: guards the outbound side of {@link #records}. */
   private final RLock writeLock = new RLock();
-  /** Held while delegated tasks run, so that nobody spins on NEED_TASK meanwhile. */
-  private final RLock taskLock = new RLock();
-  /** Encrypted bytes received and not yet unwrapped; direct, in read mode. */
-  private ByteBuffer netIn;
-  /** Application bytes unwrapped and not yet delivered; in read mode. */
-  private ByteBuffer appIn;
-  /** Encrypted bytes wrapped and not yet written; direct, in read mode. */
-  private ByteBuffer netOut;
   private volatile boolean handshakeStarted;
   private volatile boolean handshakeDone;
   /** The peer's close_notify arrived, or a ragged EOF was taken as end of stream. */
@@ -128,18 +126,13 @@ public final class SslSocket extends Socket {
   private volatile SSLException failure;
   private volatile double handshakeTimeout = Double.NaN;
   private volatile boolean suppressRaggedEofs = true;
-  private volatile boolean tasksInThreadPool;
   private final AtomicBoolean closing = new AtomicBoolean();
-  /** The delegated tasks last sent to the thread pool; guarded by {@link #taskLock}. */
-  private CompletableFuture<Object> poolTasks;
 
   private SslSocket(Socket plain, SSLEngine engine) throws IOException {
     super(plain);
     this.engine = engine;
-    SSLSession session = engine.getSession();
-    netIn = ByteBuffer.allocateDirect(session.getPacketBufferSize()).flip();
-    netOut = ByteBuffer.allocateDirect(session.getPacketBufferSize()).flip();
-    appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
+    this.records = new TlsRecords(engine);
+    this.tasks = new DelegatedTasks(engine);
     try {
       // TLS writes whole records, and small ones on purpose (a flight's end, a session ticket
       // followed by a reply): Nagle's algorithm would hold them for the peer's delayed ACK,
@@ -292,7 +285,7 @@ public final class SslSocket extends Socket {
    * @return this
    */
   public SslSocket delegatedTasksInThreadPool(boolean inThreadPool) {
-    tasksInThreadPool = inThreadPool;
+    tasks.inThreadPool(inThreadPool);
     return this;
   }
 
@@ -338,22 +331,20 @@ public final class SslSocket extends Socket {
             engine.beginHandshake();
             handshakeStarted = true;
           }
-          // A flight (ServerHello ... Finished) takes several wraps: they pile up in netOut and
+          // A flight (ServerHello ... Finished) takes several wraps: they pile up in the output buffer and
           // go in one write when the engine turns to reading. One write each would meet Nagle's
           // algorithm and the peer's delayed ACK: 40 ms stalls, twice per handshake.
           while (true) {
             switch (engine.getHandshakeStatus()) {
               case NOT_HANDSHAKING, FINISHED -> {
                 flush(deadline);
-                if (netOut.capacity() > engine.getSession().getPacketBufferSize()) {
-                  netOut = ByteBuffer.allocateDirect(engine.getSession().getPacketBufferSize()).flip(); // back to one record
-                }
+                records.shrinkOutput(); // back to one record
                 handshakeDone = true;
                 return;
               }
-              case NEED_TASK -> runTasks();
+              case NEED_TASK -> tasks.run();
               case NEED_WRAP -> {
-                SSLEngineResult r = wrapAppending(EMPTY);
+                SSLEngineResult r = records.wrapAppending(EMPTY);
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                   flush(deadline);
                   throw new SSLHandshakeException("the TLS engine closed during the handshake");
@@ -365,7 +356,7 @@ public final class SslSocket extends Socket {
               }
               case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                 flush(deadline); // the flight so far (or one left behind by an earlier timeout)
-                SSLEngineResult r = unwrap(null);
+                SSLEngineResult r = records.unwrap(null);
                 switch (r.getStatus()) {
                   case BUFFER_UNDERFLOW -> {
                     if (!fill(deadline)) {
@@ -433,7 +424,7 @@ public final class SslSocket extends Socket {
   public int pending() {
     if (!readLock.tryLock()) return 0;
     try {
-      return appIn.remaining();
+      return records.pending();
     } finally {
       readLock.unlock();
     }
@@ -448,14 +439,14 @@ public final class SslSocket extends Socket {
       checkFailure();
       boolean direct = true; // unwrap straight into dst while it has room for a whole record
       while (true) {
-        if (appIn.hasRemaining()) return transfer(appIn, dst);
+        if (records.pending() > 0) return records.deliver(dst);
         if (inboundDone) return -1;
         checkOpen();
-        ByteBuffer target = direct && dst.remaining() >= appIn.capacity() ? dst : null;
+        ByteBuffer target = direct && dst.remaining() >= records.applicationCapacity() ? dst : null;
         int before = dst.position();
         SSLEngineResult r;
         try {
-          r = unwrap(target);
+          r = records.unwrap(target);
         } catch (SSLException e) {
           throw failed(e);
         }
@@ -468,7 +459,7 @@ public final class SslSocket extends Socket {
             inboundDone = true;
             afterUnwrap(r, deadline);
           }
-          case BUFFER_OVERFLOW -> direct = false; // appIn was grown if needed
+          case BUFFER_OVERFLOW -> direct = false; // the application buffer was grown if needed
           case BUFFER_UNDERFLOW -> {
             flushPendingOutput(deadline); // the peer may be waiting for what a timed-out write left
             if (!fill(deadline)) return raggedEof();
@@ -484,7 +475,7 @@ public final class SslSocket extends Socket {
   private void afterUnwrap(SSLEngineResult r, long deadline) throws IOException {
     HandshakeStatus hs = r.getHandshakeStatus();
     if (hs == HandshakeStatus.NEED_TASK) {
-      runTasks();
+      tasks.run();
       hs = engine.getHandshakeStatus();
     }
     if (hs != HandshakeStatus.NEED_WRAP) return;
@@ -516,35 +507,7 @@ public final class SslSocket extends Socket {
     return -1;
   }
 
-  private static int transfer(ByteBuffer from, ByteBuffer to) {
-    int n = Math.min(from.remaining(), to.remaining());
-    to.put(to.position(), from, from.position(), n);
-    to.position(to.position() + n);
-    from.position(from.position() + n);
-    return n;
-  }
-
-  /**
-   * One unwrap of {@link #netIn} into {@code target}, or into {@link #appIn} when target is null
-   * (appIn grown on overflow). Reader (or handshake) only.
-   */
-  private SSLEngineResult unwrap(ByteBuffer target) throws SSLException {
-    if (target != null) return engine.unwrap(netIn, target);
-    appIn.compact();
-    SSLEngineResult r;
-    try {
-      r = engine.unwrap(netIn, appIn);
-    } finally {
-      appIn.flip();
-    }
-    if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-      int need = Math.max(engine.getSession().getApplicationBufferSize(), appIn.capacity() * 2);
-      appIn = ByteBuffer.allocate(appIn.remaining() + need).put(appIn).flip();
-    }
-    return r;
-  }
-
-  /** Writes what a timed-out write left in {@link #netOut}, unless a writer is busy. Reader only. */
+  /** Writes what a timed-out write left behind, unless a writer is busy. Reader only. */
   private void flushPendingOutput(long deadline) throws IOException {
     if (!writeLock.tryLock()) return;
     try {
@@ -555,26 +518,16 @@ public final class SslSocket extends Socket {
   }
 
   /**
-   * Reads more encrypted bytes into {@link #netIn}, waiting until some arrive.
+   * Reads more encrypted bytes, waiting until some arrive.
    *
    * @return false at the end of the TCP stream
    */
   private boolean fill(long deadline) throws IOException {
-    if (netIn.limit() == netIn.capacity() && netIn.position() == 0) {
-      // a full buffer that still underflows: the record is larger than the buffer
-      int need = Math.max(engine.getSession().getPacketBufferSize(), netIn.capacity() * 2);
-      netIn = ByteBuffer.allocateDirect(need).put(netIn).flip();
-    }
-    netIn.compact();
-    try {
-      while (true) {
-        int n = Posix.read(checkOpen(), netIn);
-        if (n > 0) return true;
-        if (n == 0) return false;
-        waitFor(Watcher.READ, deadline);
-      }
-    } finally {
-      netIn.flip();
+    while (true) {
+      int n = records.readFrom(checkOpen());
+      if (n > 0) return true;
+      if (n == 0) return false;
+      waitFor(Watcher.READ, deadline);
     }
   }
 
@@ -643,7 +596,7 @@ public final class SslSocket extends Socket {
         flush(deadline); // a record left by an earlier timeout goes first; nothing taken yet
         SSLEngineResult r;
         try {
-          r = wrap(src);
+          r = records.wrap(src);
         } catch (SSLException e) {
           throw failed(e);
         }
@@ -652,10 +605,10 @@ public final class SslSocket extends Socket {
             flushQuietly();
             throw new SocketException("the TLS connection is closed for writing");
           }
-          case BUFFER_OVERFLOW, BUFFER_UNDERFLOW -> { } // netOut was grown
+          case BUFFER_OVERFLOW, BUFFER_UNDERFLOW -> { } // the output buffer was grown
           case OK -> {
             HandshakeStatus hs = r.getHandshakeStatus();
-            if (hs == HandshakeStatus.NEED_TASK) runTasks();
+            if (hs == HandshakeStatus.NEED_TASK) tasks.run();
             if (r.bytesConsumed() > 0) {
               try {
                 flush(deadline);
@@ -694,45 +647,11 @@ public final class SslSocket extends Socket {
     }
   }
 
-  /** One wrap of {@code src} into the empty {@link #netOut} (grown on overflow). Writer only. */
-  private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
-    netOut.clear();
-    SSLEngineResult r;
-    try {
-      r = engine.wrap(src, netOut);
-    } finally {
-      netOut.flip();
-    }
-    if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-      int need = engine.getSession().getPacketBufferSize();
-      if (netOut.capacity() >= need) throw new SSLException("the TLS engine overflows an empty buffer of " + netOut.capacity() + " bytes");
-      netOut = ByteBuffer.allocateDirect(need).flip();
-    }
-    return r;
-  }
-
-  /**
-   * One wrap of {@code src} appended to what {@link #netOut} holds, netOut grown to leave room
-   * for a whole record. For the handshake's flights. Writer only.
-   */
-  private SSLEngineResult wrapAppending(ByteBuffer src) throws SSLException {
-    int packet = engine.getSession().getPacketBufferSize();
-    if (netOut.capacity() - netOut.remaining() < packet) {
-      netOut = ByteBuffer.allocateDirect(netOut.remaining() + packet).put(netOut).flip();
-    }
-    netOut.compact();
-    try {
-      return engine.wrap(src, netOut);
-    } finally {
-      netOut.flip();
-    }
-  }
-
   /** Flushes, wraps what the engine wants to send by itself, flushes it. Writer only. */
   private SSLEngineResult.Status wrapHandshake(long deadline) throws IOException {
     flush(deadline);
-    SSLEngineResult r = wrap(EMPTY);
-    if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) runTasks();
+    SSLEngineResult r = records.wrap(EMPTY);
+    if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) tasks.run();
     flush(deadline);
     if (r.getStatus() == SSLEngineResult.Status.OK && r.bytesProduced() == 0
         && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
@@ -741,55 +660,23 @@ public final class SslSocket extends Socket {
     return r.getStatus();
   }
 
-  /** Writes all of {@link #netOut}, waiting cooperatively. Writer only. */
+  /** Writes every wrapped byte, waiting cooperatively. Writer only. */
   private void flush(long deadline) throws IOException {
-    while (netOut.hasRemaining()) {
-      int n = Posix.write(checkOpen(), netOut);
+    while (records.outputPending()) {
+      int n = records.writeTo(checkOpen());
       if (n == Posix.WOULD_BLOCK) waitFor(Watcher.WRITE, deadline);
     }
   }
 
-  /** Writes what {@link #netOut} holds without waiting; failures ignored. Writer only. */
+  /** Writes the wrapped bytes without waiting; failures ignored. Writer only. */
   private void flushQuietly() {
     try {
       int fd = fd();
-      while (fd >= 0 && netOut.hasRemaining()) {
-        if (Posix.write(fd, netOut) == Posix.WOULD_BLOCK) return;
+      while (fd >= 0 && records.outputPending()) {
+        if (records.writeTo(fd) == Posix.WOULD_BLOCK) return;
       }
     } catch (IOException | RuntimeException e) {
       // best effort: the connection is going away
-    }
-  }
-
-  // ---- delegated tasks ----------------------------------------------------------------------
-
-  /**
-   * Runs the engine's delegated tasks, inline or on the hub's thread pool; waits for those a
-   * greenlet left running on the pool (it was killed or timed out while waiting).
-   */
-  private void runTasks() throws SSLException {
-    taskLock.lock();
-    try {
-      CompletableFuture<Object> running = poolTasks;
-      if (running != null && !running.isDone()) Hub.await(running);
-      Runnable task = engine.getDelegatedTask();
-      if (task == null) {
-        if (engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-          throw new SSLException("the TLS engine needs a delegated task but has none to give");
-        }
-        return;
-      }
-      if (tasksInThreadPool) {
-        poolTasks = Hub.current().threadPool().spawn(() -> {
-          for (Runnable t = task; t != null; t = engine.getDelegatedTask()) t.run();
-          return null;
-        });
-        Hub.await(poolTasks);
-      } else {
-        for (Runnable t = task; t != null; t = engine.getDelegatedTask()) t.run();
-      }
-    } finally {
-      taskLock.unlock();
     }
   }
 
@@ -801,8 +688,8 @@ public final class SslSocket extends Socket {
     if (writeLock.tryLock()) {
       try {
         flushQuietly();
-        if (!netOut.hasRemaining() && !engine.isOutboundDone()) {
-          wrap(EMPTY);
+        if (!records.outputPending() && !engine.isOutboundDone()) {
+          records.wrap(EMPTY);
           flushQuietly();
         }
       } catch (SSLException | RuntimeException ignored) {
@@ -956,10 +843,10 @@ public final class SslSocket extends Socket {
     if (handshakeDone && failure == null && fd() >= 0 && writeLock.tryLock()) {
       try {
         flushQuietly();
-        if (!netOut.hasRemaining()) {
+        if (!records.outputPending()) {
           engine.closeOutbound();
-          while (!engine.isOutboundDone() && !netOut.hasRemaining()) {
-            SSLEngineResult r = wrap(EMPTY);
+          while (!engine.isOutboundDone() && !records.outputPending()) {
+            SSLEngineResult r = records.wrap(EMPTY);
             flushQuietly();
             if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesProduced() == 0) break;
           }
