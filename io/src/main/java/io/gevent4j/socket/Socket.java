@@ -1,7 +1,7 @@
 package io.gevent4j.socket;
 
 import io.gevent4j.hub.Hub;
-import io.gevent4j.loop.IoWatcher;
+import io.gevent4j.hub.internal.FdWatchers;
 import io.gevent4j.loop.Posix;
 import io.gevent4j.loop.PosixSockets;
 import io.gevent4j.loop.Watcher;
@@ -55,9 +55,7 @@ public class Socket implements ByteChannel, AutoCloseable {
    * (one system call less per request; the level-triggered watcher reports what came since).
    */
   private boolean readDrained;
-  private Hub hub;
-  private IoWatcher readWatcher;
-  private IoWatcher writeWatcher;
+  private FdWatchers watchers = new FdWatchers();
   // Separate buffers and locks: a greenlet waiting in recvFrom must not hold up sendTo.
   private final Object sendLock = new Object();
   private final Object recvLock = new Object();
@@ -92,13 +90,9 @@ public class Socket implements ByteChannel, AutoCloseable {
       this.family = other.family;
       this.type = other.type;
       this.timeout = other.timeout;
-      this.hub = other.hub;
-      this.readWatcher = other.readWatcher;
-      this.writeWatcher = other.writeWatcher;
+      this.watchers = other.watchers;
       other.fd = -1;
-      other.hub = null;
-      other.readWatcher = null;
-      other.writeWatcher = null;
+      other.watchers = new FdWatchers();
     }
   }
 
@@ -258,12 +252,13 @@ public class Socket implements ByteChannel, AutoCloseable {
     if (timeout == 0) throw new SocketTimeoutException("the socket is non-blocking (timeout 0) and would wait");
     double left = deadline == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : (deadline - System.nanoTime()) / 1e9;
     if (left <= 0) throw new SocketTimeoutException("timed out");
-    Hub current = Hub.current();
-    IoWatcher w = watcher(current, f, events);
-    boolean temporary = w != readWatcher && w != writeWatcher;
+    FdWatchers ws;
+    synchronized (this) {
+      ws = watchers;
+    }
     try {
       // its own watchers stay armed between waits: no epoll_ctl per wait
-      int fired = temporary ? current.wait(w, left) : current.waitArmed(w, left);
+      int fired = ws.await(f, events, left);
       if (fired == 0) throw new SocketTimeoutException("timed out");
       if ((fired & Watcher.ERROR) != 0 && fd >= 0) {
         // its descriptor was closed through Posix.close, not through this socket
@@ -275,27 +270,8 @@ public class Socket implements ByteChannel, AutoCloseable {
             + " this socket", busy);
       }
       throw busy;
-    } finally {
-      if (temporary) w.close();
     }
     checkOpen();
-  }
-
-  private IoWatcher watcher(Hub current, int f, int events) {
-    synchronized (this) {
-      if (hub == null || hub.isClosed()) {
-        hub = current;
-        readWatcher = null;
-        writeWatcher = null;
-      }
-      if (hub != current) return current.loop().io(f, events); // used from another hub: a watcher of its own
-      if (events == Watcher.READ) {
-        if (readWatcher == null) readWatcher = current.loop().io(f, Watcher.READ);
-        return readWatcher;
-      }
-      if (writeWatcher == null) writeWatcher = current.loop().io(f, Watcher.WRITE);
-      return writeWatcher;
-    }
   }
 
   // ---- connecting -------------------------------------------------------------------------
@@ -686,42 +662,15 @@ public class Socket implements ByteChannel, AutoCloseable {
   @Override
   public void close() {
     int f;
-    Hub owner;
-    IoWatcher r;
-    IoWatcher w;
+    FdWatchers ws;
     synchronized (this) {
       f = fd;
       if (f < 0) return;
       fd = -1;
-      owner = hub;
-      r = readWatcher;
-      w = writeWatcher;
-      readWatcher = null;
-      writeWatcher = null;
+      ws = watchers;
     }
-    if (owner != null && !owner.isClosed() && (r != null || w != null)) {
-      Runnable release = () -> {
-        for (IoWatcher watcher : new IoWatcher[] {r, w}) {
-          if (watcher == null || watcher.isClosed()) continue;
-          owner.cancelWait(watcher, closedException());
-          watcher.close();
-        }
-      };
-      if (onHub(owner)) {
-        release.run();
-      } else {
-        try {
-          owner.callSoon(release);
-        } catch (IllegalStateException closedMeanwhile) {
-          // the hub closed: its loop freed the watchers
-        }
-      }
-    }
+    ws.close(this::closedException);
     closeQuietly(f);
-  }
-
-  private static boolean onHub(Hub hub) {
-    return hub.isCurrent();
   }
 
   private static void closeQuietly(int f) {

@@ -7,7 +7,7 @@ import java.io.IOException;
  * descriptor it was made on, e.g. {@code connect(fd 7) failed: ECONNREFUSED (Connection refused)}.
  *
  * <p>Where a JDK exception type is what users expect (a refused connection, a timeout, a
- * closed descriptor), {@link Errors#newIoException} returns that type instead, with this
+ * closed descriptor), gevent4j throws that type instead, with this
  * exception as its cause.
  */
 public class NativeIoException extends IOException {

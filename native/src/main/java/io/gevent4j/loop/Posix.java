@@ -23,7 +23,7 @@ import java.util.Objects;
  * value, when a non-blocking descriptor is not ready ({@code EAGAIN}/{@code EWOULDBLOCK}), and
  * {@link PosixSockets#connect} returns {@link #IN_PROGRESS} for a connection under way
  * ({@code EINPROGRESS}): no exception is built on these paths. Every other failure throws,
- * through {@link Errors}: a {@link NativeIoException} naming the call and the errno, or the
+ * a {@link NativeIoException} naming the call and the errno, or the
  * JDK type users expect ({@code ECONNREFUSED} is a {@link java.net.ConnectException},
  * {@code EBADF} — a closed descriptor — a {@link java.nio.channels.ClosedChannelException},
  * ...). {@code EINTR} is retried in C, except by {@link #close}.

@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@code g4j_posix_processes.c}. Their constants ({@link Posix#WNOHANG}, {@link Posix#O_RDONLY},
  * ...) are {@link Posix}'s, signal numbers {@link Signals}'.
  *
- * <p>Failures throw through {@link Errors}: a {@link NativeIoException} naming the call and
+ * <p>Failures throw a {@link NativeIoException} naming the call and
  * the errno. Every method may be called from any thread; none touches an event loop.
  */
 public final class PosixProcesses {

@@ -17,7 +17,7 @@ import java.util.Objects;
  * close-on-exec; the I/O calls ({@link #send}, {@link #recv}, {@link #sendto},
  * {@link #recvfrom}, {@link #accept}, {@link #connect}) return {@link Posix#WOULD_BLOCK} when a
  * non-blocking socket is not ready, {@link #connect} returns {@link Posix#IN_PROGRESS} for a
- * connection under way, and every other failure throws through {@link Errors}; calls on
+ * connection under way, and every other failure throws as Posix describes; calls on
  * {@link ByteBuffer}s take direct buffers.
  *
  * <p><b>Sends</b> carry {@code MSG_NOSIGNAL}: sending to a socket whose peer is gone fails

@@ -1,0 +1,108 @@
+package io.gevent4j.subprocess;
+
+import io.gevent4j.greenlet.Gevent;
+import io.gevent4j.greenlet.Greenlet;
+import io.gevent4j.hub.internal.Timeouts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+/**
+ * One Popen's {@code communicate}, as gevent does it: a greenlet writes the input and closes
+ * stdin, one greenlet drains each of stdout and stderr, all at once, so neither side can fill a
+ * pipe while the other waits. The greenlets outlive a timeout: a later call joins them again and
+ * returns everything read, Python's contract.
+ */
+final class Communication {
+  private final Popen popen;
+  private final PipeOutputStream stdin;
+  private final PipeInputStream stdout;
+  private final PipeInputStream stderr;
+  private final ByteArrayOutputStream out;
+  private final ByteArrayOutputStream err;
+  /** The greenlets, once started; guarded by this. */
+  private List<Greenlet<?>> greenlets;
+
+  Communication(Popen popen, PipeOutputStream stdin, PipeInputStream stdout, PipeInputStream stderr) {
+    this.popen = popen;
+    this.stdin = stdin;
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.out = stdout == null ? null : new ByteArrayOutputStream();
+    this.err = stderr == null ? null : new ByteArrayOutputStream();
+  }
+
+  /** See {@link Popen#communicate(byte[], double)}; the caller checked its arguments. */
+  Popen.Result run(byte[] input, double timeout) throws IOException {
+    long deadline = Timeouts.deadline(timeout);
+    List<Greenlet<?>> running = start(input);
+    for (Greenlet<?> g : running) {
+      if (!g.join(Timeouts.left(deadline))) throw expired(timeout);
+    }
+    for (Greenlet<?> g : running) rethrowFailure(g);
+    if (!popen.awaitExit(deadline)) throw expired(timeout);
+    return new Popen.Result(out == null ? null : out.toByteArray(), err == null ? null : err.toByteArray());
+  }
+
+  private synchronized List<Greenlet<?>> start(byte[] input) {
+    if (greenlets != null) {
+      if (input != null) {
+        throw new IllegalArgumentException(popen + ".communicate(input): input can only be sent by the first call"
+            + " (this one follows a TimeoutExpired); pass null");
+      }
+      return greenlets;
+    }
+    List<Greenlet<?>> started = new ArrayList<>(3);
+    if (stdin != null) started.add(Gevent.spawn(() -> feed(input)));
+    if (stdout != null) started.add(Gevent.spawn(() -> drain(stdout, out)));
+    if (stderr != null) started.add(Gevent.spawn(() -> drain(stderr, err)));
+    greenlets = List.copyOf(started);
+    return greenlets;
+  }
+
+  private void feed(byte[] input) {
+    try (stdin) {
+      if (input != null && input.length > 0) stdin.write(input);
+    } catch (IOException e) {
+      // A child that exits or closes its stdin before reading everything is not an error
+      // (Python ignores BrokenPipeError here); neither is a close() of the Popen meanwhile.
+      if (!"EPIPE".equals(Spawner.errnoName(e)) && !(e instanceof java.nio.channels.ClosedChannelException)) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private static void drain(InputStream from, ByteArrayOutputStream to) {
+    byte[] buffer = new byte[64 * 1024];
+    try (from) {
+      for (int n; (n = from.read(buffer)) >= 0; ) to.write(buffer, 0, n);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void rethrowFailure(Greenlet<?> g) throws IOException {
+    try {
+      g.get();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException io) throw io;
+      throw e;
+    }
+  }
+
+  private TimeoutExpired expired(double timeout) {
+    return new TimeoutExpired(popen.args(), timeout, out == null ? null : out.toByteArray(),
+        err == null ? null : err.toByteArray());
+  }
+
+  /** Kills the greenlets of a communicate under way, without waiting (the pipes close next). */
+  synchronized void stop() {
+    if (greenlets != null) Gevent.killAll(greenlets, false, 0);
+  }
+}
