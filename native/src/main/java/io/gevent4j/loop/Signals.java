@@ -31,6 +31,9 @@ public final class Signals {
   /** Quit: the JVM prints a thread dump. */
   public static final int SIGQUIT = Constants.SIGQUIT;
 
+  /** One more than the largest signal number ({@code NSIG}): signals are 1 to {@code NSIG - 1}. */
+  public static final int NSIG = Constants.NSIG;
+
   /** {@code "SIGUSR1"}, or {@code "signal N"}. */
   public static String name(int signum) {
     int[] numbers = {Constants.SIGHUP, Constants.SIGINT, Constants.SIGQUIT, Constants.SIGILL, Constants.SIGABRT, Constants.SIGFPE,

@@ -172,6 +172,10 @@ public class Popen implements AutoCloseable, Linkable {
    * @throws IllegalArgumentException for a signal number the kernel does not know
    */
   public void sendSignal(int signum) {
+    if (signum < 0 || signum >= Signals.NSIG) {
+      throw new IllegalArgumentException(this + ".sendSignal(" + signum + "): no such signal; signals are 1 to "
+          + (Signals.NSIG - 1) + " (0 checks that the process exists)");
+    }
     if (exit.ready()) return;
     try {
       PosixProcesses.kill(pid, signum);
