@@ -30,6 +30,7 @@ final class Spawner {
   private static final String DEFAULT_PATH = "/bin:/usr/bin";
 
   static Popen spawn(PopenBuilder b) throws IOException {
+    Reaper reaper = Reaper.get(); // before the spawn: a child must never go unwatched
     String[] envp = environment(b);
     Path cwd = b.cwd == null ? null : checkDirectory(b.cwd);
     String program = find(b.args.get(0), childPath(b, envp), cwd);
@@ -79,7 +80,7 @@ final class Spawner {
           pipes[0] < 0 ? null : new PipeOutputStream(pipes[0], "the stdin " + label),
           pipes[1] < 0 ? null : new PipeInputStream(pipes[1], "the stdout " + label),
           pipes[2] < 0 ? null : new PipeInputStream(pipes[2], "the stderr " + label), redirects);
-      Reaper.get().watch(popen);
+      reaper.watch(popen);
       return popen;
     } catch (IOException | RuntimeException | Error e) {
       closeAll(childEnds);
