@@ -415,6 +415,7 @@ public final class SpawnBenchmark {
 
   private static final int RUSAGE_SELF = 0;
   private static final int RUSAGE_CHILDREN = -1;
+  @SuppressWarnings("restricted") // a downcall to getrusage(2): the bench runs with --enable-native-access
   private static final MethodHandle GETRUSAGE = Linker.nativeLinker().downcallHandle(
       Linker.nativeLinker().defaultLookup().find("getrusage").orElseThrow(),
       FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
