@@ -311,11 +311,27 @@ public final class Hub implements Executor, AutoCloseable {
     return threadPool;
   }
 
-  /** The hub's resolver, chosen by {@code gevent.resolver}, created on first use. */
+  /**
+   * The hub's resolver, chosen by {@code gevent.resolver}, created on first use (gevent's
+   * {@code hub.resolver}). A resolver that is {@link AutoCloseable} is closed with the hub.
+   */
   public synchronized Resolver resolver() {
     checkOpen();
     if (resolver == null) resolver = Resolvers.create(Config.resolver(), this);
     return resolver;
+  }
+
+  /**
+   * Makes {@code resolver} this hub's (gevent's {@code hub.resolver = ...}), e.g. one of the dns
+   * module's made with a configuration of its own. The hub closes it when it closes, if it is
+   * {@link AutoCloseable}; the one it replaces is not closed.
+   *
+   * @throws NullPointerException when {@code resolver} is null
+   * @throws IllegalStateException when the hub is closed
+   */
+  public synchronized void setResolver(Resolver resolver) {
+    checkOpen();
+    this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
   }
 
   /** True after {@link #close()}, or once its owner ended. */
@@ -1173,12 +1189,17 @@ public final class Hub implements Executor, AutoCloseable {
     closed = true;
     HUBS.remove(this);
     ThreadPool pool;
+    Resolver res;
     synchronized (this) {
       pool = threadPool;
       threadPool = null;
+      res = resolver;
+      resolver = null;
     }
     try {
       if (pool != null) pool.close();
+      // before the loop: a resolver may have watchers on it (ares)
+      if (res instanceof AutoCloseable closeable) closeResolver(closeable);
     } finally {
       for (WaitTimer t : spareTimers) t.watcher.close();
       spareTimers.clear();
@@ -1186,6 +1207,14 @@ public final class Hub implements Executor, AutoCloseable {
       readyQueue.clear();
       incoming.clear();
       greenlets.clear();
+    }
+  }
+
+  private static void closeResolver(AutoCloseable resolver) {
+    try {
+      resolver.close();
+    } catch (Exception e) {
+      LOG.warn("closing the resolver {} failed", resolver, e);
     }
   }
 
