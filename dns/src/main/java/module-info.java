@@ -9,4 +9,6 @@ module io.gevent4j.dns {
   requires org.dnsjava;
 
   exports io.gevent4j.dns;
+
+  provides java.net.spi.InetAddressResolverProvider with io.gevent4j.dns.internal.GeventInetAddressResolverProvider;
 }

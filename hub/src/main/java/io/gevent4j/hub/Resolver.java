@@ -63,6 +63,18 @@ public interface Resolver {
    */
   List<InetAddress> getaddrinfo(String host) throws UnknownHostException;
 
+  /**
+   * Every address of {@code host} of one family: {@link #AF_INET}, {@link #AF_INET6}, or
+   * {@link #AF_UNSPEC} for both, as {@link #getaddrinfo(String)}. This default filters
+   * {@code getaddrinfo(host)}; the DNS resolvers ask only for that family's records.
+   *
+   * @throws UnknownHostException naming the host when it has no address of that family
+   * @throws IllegalArgumentException for another family
+   */
+  default List<InetAddress> addressesOf(String host, int family) throws UnknownHostException {
+    return ResolverDefaults.addressesOf(this, host, family);
+  }
+
   /** One IPv4 address of {@code host}, as text (gevent's {@code gethostbyname}). */
   String gethostbyname(String host) throws UnknownHostException;
 

@@ -57,7 +57,7 @@ final class ResolverDefaults {
       } else if ((flags & Resolver.AI_NUMERICHOST) != 0) {
         throw new UnknownHostException(host + ": not a numeric address (AI_NUMERICHOST)");
       } else {
-        addresses = r.getaddrinfo(host);
+        addresses = r.addressesOf(host, family);
       }
       if ((flags & Resolver.AI_CANONNAME) != 0 && canonical == null) canonical = r.gethostbynameEx(host).name();
     }
@@ -79,11 +79,22 @@ final class ResolverDefaults {
 
   static HostEntry gethostbynameEx(Resolver r, String host) throws UnknownHostException {
     List<String> v4 = new ArrayList<>();
-    for (InetAddress a : r.getaddrinfo(host)) {
-      if (a instanceof Inet4Address) v4.add(a.getHostAddress());
-    }
-    if (v4.isEmpty()) throw new UnknownHostException(host + ": no IPv4 address");
+    for (InetAddress a : r.addressesOf(host, Resolver.AF_INET)) v4.add(a.getHostAddress());
     return new HostEntry(host, List.of(), v4);
+  }
+
+  static List<InetAddress> addressesOf(Resolver r, String host, int family) throws UnknownHostException {
+    if (family != Resolver.AF_UNSPEC && family != Resolver.AF_INET && family != Resolver.AF_INET6) {
+      throw new IllegalArgumentException("family " + family + " is not AF_UNSPEC, AF_INET or AF_INET6");
+    }
+    List<InetAddress> all = r.getaddrinfo(host);
+    if (family == Resolver.AF_UNSPEC) return all;
+    List<InetAddress> wanted = new ArrayList<>();
+    for (InetAddress a : all) {
+      if ((a instanceof Inet4Address) == (family == Resolver.AF_INET)) wanted.add(a);
+    }
+    if (wanted.isEmpty()) throw new UnknownHostException(host + ": no " + (family == Resolver.AF_INET ? "IPv4" : "IPv6") + " address");
+    return wanted;
   }
 
   static NameInfo getnameinfo(Resolver r, InetSocketAddress address, int flags) throws UnknownHostException {

@@ -1,5 +1,6 @@
 package io.gevent4j.hub;
 
+import io.gevent4j.hub.internal.SystemResolver;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -66,27 +67,24 @@ final class Resolvers {
 
     @Override
     public List<InetAddress> getaddrinfo(String host) throws UnknownHostException {
-      return call(() -> List.of(InetAddress.getAllByName(host)));
+      InetAddress numeric = ResolverDefaults.numeric(host);
+      if (numeric != null) return List.of(numeric);
+      return call(() -> SystemResolver.lookup(host));
     }
 
     @Override
     public String gethostbyname(String host) throws UnknownHostException {
-      return call(() -> {
-        for (InetAddress a : InetAddress.getAllByName(host)) {
-          if (a instanceof Inet4Address) return a.getHostAddress();
-        }
-        throw new UnknownHostException(host + ": no IPv4 address");
-      });
+      for (InetAddress a : getaddrinfo(host)) {
+        if (a instanceof Inet4Address) return a.getHostAddress();
+      }
+      throw new UnknownHostException(host + ": no IPv4 address");
     }
 
     @Override
     public String gethostbyaddr(String ip) throws UnknownHostException {
-      return call(() -> {
-        InetAddress a = InetAddress.getByName(ip);
-        String name = a.getCanonicalHostName();
-        if (name.equals(a.getHostAddress())) throw new UnknownHostException(ip + ": no host name");
-        return name;
-      });
+      InetAddress a = ResolverDefaults.numeric(ip);
+      InetAddress address = a != null ? a : getaddrinfo(ip).get(0);
+      return call(() -> SystemResolver.reverse(address));
     }
   }
 }
