@@ -9,11 +9,13 @@
  *
  * Besides platform values (errno, socket options, signals, ...) the list carries the layout
  * of the records both sides read and write: the event batch's g4j_event, the socket-address
- * layout of g4j_socket_address_codec.h, posix_spawn's file actions (g4j_posix.h).
+ * layout of g4j_socket_address_codec.h, posix_spawn's file actions (g4j_posix.h), the c-ares
+ * channel's records (g4j_ares_channel.h).
  */
 #ifndef G4J_CONSTANTS_H
 #define G4J_CONSTANTS_H
 
+#include "g4j_ares_channel.h"
 #include "g4j_loop.h"
 #include "g4j_posix.h"
 #include "g4j_socket_address_codec.h"
@@ -84,6 +86,19 @@
   X(SPAWN_CLOSE, G4J_SPAWN_CLOSE) X(SPAWN_CHDIR, G4J_SPAWN_CHDIR)                          \
   X(SPAWN_CLOSEFROM, G4J_SPAWN_CLOSEFROM)                                                  \
   X(SPAWN_SETSID, G4J_SPAWN_SETSID) X(SPAWN_SETPGROUP, G4J_SPAWN_SETPGROUP)                \
+  /* the c-ares channel's records (g4j_ares_channel.h) and the statuses Java maps */       \
+  X(ARES_RECORD_SIZE, sizeof(g4j_ares_record))                                             \
+  X(ARES_RECORD_KIND_OFFSET, offsetof(g4j_ares_record, kind))                              \
+  X(ARES_RECORD_FD_OFFSET, offsetof(g4j_ares_record, fd))                                  \
+  X(ARES_RECORD_EVENTS_OFFSET, offsetof(g4j_ares_record, events))                          \
+  X(ARES_RECORD_TOKEN_OFFSET, offsetof(g4j_ares_record, token))                            \
+  X(ARES_RECORD_STATUS_OFFSET, offsetof(g4j_ares_record, status))                          \
+  X(ARES_RECORD_LENGTH_OFFSET, offsetof(g4j_ares_record, length))                          \
+  X(ARES_RECORD_SOCKET, G4J_ARES_SOCKET) X(ARES_RECORD_DONE, G4J_ARES_DONE)                \
+  X(ARES_SUCCESS, ARES_SUCCESS) X(ARES_ETIMEOUT, ARES_ETIMEOUT)                            \
+  X(ARES_ECONNREFUSED, ARES_ECONNREFUSED) X(ARES_EDESTRUCTION, ARES_EDESTRUCTION)          \
+  X(ARES_ECANCELLED, ARES_ECANCELLED) X(ARES_ENOMEM, ARES_ENOMEM)                          \
+  X(ARES_EBADQUERY, ARES_EBADQUERY) X(ARES_EBADSTR, ARES_EBADSTR)                          \
   /* signals */                                                                            \
   X(SIGHUP, SIGHUP) X(SIGINT, SIGINT) X(SIGQUIT, SIGQUIT) X(SIGILL, SIGILL)                \
   X(SIGABRT, SIGABRT) X(SIGFPE, SIGFPE) X(SIGKILL, SIGKILL) X(SIGSEGV, SIGSEGV)            \

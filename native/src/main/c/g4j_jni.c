@@ -17,6 +17,7 @@ static const g4j_natives *const peers[] = {
   &g4j_posix_natives,
   &g4j_posix_sockets_natives,
   &g4j_posix_processes_natives,
+  &g4j_ares_natives,
 };
 #define PEERS ((int) (sizeof peers / sizeof peers[0]))
 

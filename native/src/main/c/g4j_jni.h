@@ -17,6 +17,8 @@
 
 #define G4J_JNI_VERSION JNI_VERSION_10
 #define G4J_PACKAGE "io/gevent4j/loop/"
+/* Peers other gevent4j modules use and users do not (exported only to gevent4j's modules). */
+#define G4J_INTERNAL_PACKAGE "io/gevent4j/loop/internal/"
 
 /* One peer's natives: the holder class and its table. */
 typedef struct {
@@ -27,11 +29,15 @@ typedef struct {
 
 /* The natives of the Java class `peer` (its simple name), in its nested class Natives. */
 #define G4J_NATIVES(peer, table) {G4J_PACKAGE peer "$Natives", table, (int) (sizeof table / sizeof table[0])}
+/* The same for a peer in io.gevent4j.loop.internal. */
+#define G4J_INTERNAL_NATIVES(peer, table) \
+  {G4J_INTERNAL_PACKAGE peer "$Natives", table, (int) (sizeof table / sizeof table[0])}
 
 extern const g4j_natives g4j_native_natives;          /* g4j_native.c */
 extern const g4j_natives g4j_native_loop_natives;     /* g4j_native_loop.c */
 extern const g4j_natives g4j_posix_natives;           /* g4j_posix.c */
 extern const g4j_natives g4j_posix_sockets_natives;   /* g4j_posix_sockets.c */
 extern const g4j_natives g4j_posix_processes_natives; /* g4j_posix_processes.c */
+extern const g4j_natives g4j_ares_natives;            /* g4j_ares.c (io.gevent4j.loop.internal) */
 
 #endif

@@ -5,5 +5,5 @@
  */
 module io.gevent4j.loop {
   exports io.gevent4j.loop;
-  exports io.gevent4j.loop.internal to io.gevent4j.hub, io.gevent4j.io, io.gevent4j.subprocess;
+  exports io.gevent4j.loop.internal to io.gevent4j.hub, io.gevent4j.io, io.gevent4j.subprocess, io.gevent4j.dns;
 }

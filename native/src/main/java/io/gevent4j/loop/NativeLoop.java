@@ -1,10 +1,13 @@
 package io.gevent4j.loop;
 
+import io.gevent4j.loop.internal.LoopAccess;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -17,6 +20,35 @@ import java.util.function.Predicate;
  * never reach a new watcher.
  */
 final class NativeLoop implements Loop {
+  static {
+    LoopAccess.install(new LoopAccess() {
+      @Override
+      public void checkThread(Loop loop) {
+        ((NativeLoop) loop).checkThread();
+      }
+
+      @Override
+      public void checkUsable(Loop loop) {
+        ((NativeLoop) loop).checkUsable();
+      }
+
+      @Override
+      public void onClose(Loop loop, Runnable hook) {
+        ((NativeLoop) loop).onClose(java.util.Objects.requireNonNull(hook, "hook"));
+      }
+
+      @Override
+      public void removeOnClose(Loop loop, Runnable hook) {
+        ((NativeLoop) loop).removeOnClose(hook);
+      }
+
+      @Override
+      public int constant(String name) {
+        return Native.constant(name);
+      }
+    });
+  }
+
   private static final int[] JVM_SIGNALS = {
     Constants.SIGSEGV, Constants.SIGBUS, Constants.SIGFPE, Constants.SIGILL, Constants.SIGQUIT, Constants.SIGUSR2,
     Constants.SIGPIPE, Constants.SIGXFSZ, Constants.SIGKILL, Constants.SIGSTOP,
@@ -41,6 +73,8 @@ final class NativeLoop implements Loop {
   private boolean breakRequested;
   private boolean dispatching;
   private boolean closeRequested;
+  /** What runs when the loop closes, before the watchers are freed (LoopAccess.onClose). */
+  private List<Runnable> closeHooks;
   /** Counts native runs; a watcher stopped during batch N skips the rest of batch N. */
   long batch;
 
@@ -224,6 +258,17 @@ final class NativeLoop implements Loop {
     fed.add(new long[] {watcher.id, revents});
   }
 
+  void onClose(Runnable hook) {
+    checkUsable();
+    if (closeHooks == null) closeHooks = new ArrayList<>();
+    closeHooks.add(hook);
+  }
+
+  void removeOnClose(Runnable hook) {
+    checkThread();
+    if (closeHooks != null) closeHooks.remove(hook);
+  }
+
   @Override
   public void close() {
     if (pointer == 0) return;
@@ -234,6 +279,27 @@ final class NativeLoop implements Loop {
       breakRequested = true;
       return;
     }
+    // What depends on the loop goes first (a c-ares channel stops its watchers and closes its
+    // sockets), each hook once, every one even when another fails.
+    Throwable failure = null;
+    while (closeHooks != null && !closeHooks.isEmpty()) {
+      Runnable hook = closeHooks.removeLast();
+      try {
+        hook.run();
+      } catch (Throwable t) {
+        if (t instanceof VirtualMachineError vme && !(t instanceof OutOfMemoryError)) throw vme;
+        if (failure == null) failure = t;
+        else failure.addSuppressed(t);
+      }
+      if (pointer == 0) break; // a hook closed the loop
+    }
+    closeHooks = null;
+    if (pointer != 0) free();
+    if (failure instanceof RuntimeException e) throw e;
+    if (failure instanceof Error e) throw e;
+  }
+
+  private void free() {
     for (Watcher w : watchers) {
       if (w == null) continue;
       if (w instanceof AsyncWatcher a) a.lockForFree();

@@ -1,5 +1,6 @@
 package io.gevent4j.loop;
 
+import io.gevent4j.loop.internal.Ares;
 import io.gevent4j.testing.Misuse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -519,6 +520,7 @@ public final class LoopMisuse {
         loop.fork().close();
       }
     });
+    aresCases(c);
     c.add("feed/other-loop", k -> {
       try (Loop a = Loop.create(); Loop b = Loop.create(); TimerWatcher t = b.timer(1, 0)) {
         k.expect(IllegalArgumentException.class, "another loop");
@@ -526,6 +528,240 @@ public final class LoopMisuse {
       }
     });
     return c;
+  }
+
+  // ---- the c-ares peer (loop.internal.Ares) ----
+
+  private static final Ares.Listener IGNORE = new Ares.Listener() {
+    @Override
+    public void socket(int fd, int events) {}
+
+    @Override
+    public void done(int token, byte[] reply, IOException failure) {}
+  };
+
+  private static final InetSocketAddress DNS = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 53);
+
+  /** A query message (a header and one question). */
+  private static byte[] query() {
+    return new byte[] {0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'x', 0, 0, 1, 0, 1};
+  }
+
+  private static Ares ares(Loop loop) {
+    return Ares.open(loop, List.of(DNS), 1000, 1, IGNORE);
+  }
+
+  /** Runs {@code call} on a new platform thread and rethrows what it threw. */
+  private static void elsewhere(Misuse.ThrowingRunnable call) throws Throwable {
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread t = Thread.ofPlatform().start(() -> {
+      try {
+        call.run();
+      } catch (Throwable e) {
+        thrown.set(e);
+      }
+    });
+    t.join();
+    if (thrown.get() != null) throw thrown.get();
+  }
+
+  private static void aresCases(Misuse.Cases c) {
+    c.add("ares/open-elsewhere", k -> {
+      try (Loop loop = Loop.create()) {
+        k.expect(IllegalStateException.class, "belongs to thread");
+        elsewhere(() -> ares(loop));
+      }
+    });
+    c.add("ares/send-elsewhere", k -> {
+      try (Loop loop = Loop.create(); Ares a = ares(loop)) {
+        k.expect(IllegalStateException.class, "belongs to thread");
+        elsewhere(() -> a.send(query(), 1));
+      }
+    });
+    c.add("ares/process-elsewhere", k -> {
+      try (Loop loop = Loop.create(); Ares a = ares(loop)) {
+        k.expect(IllegalStateException.class, "belongs to thread");
+        elsewhere(() -> a.process(0, 0));
+      }
+    });
+    c.add("ares/close-elsewhere", k -> {
+      try (Loop loop = Loop.create(); Ares a = ares(loop)) {
+        k.expect(IllegalStateException.class, "belongs to thread");
+        elsewhere(a::close);
+      }
+    });
+    c.add("ares/closed-send", k -> {
+      try (Loop loop = Loop.create()) {
+        Ares a = ares(loop);
+        a.close();
+        k.expect(IllegalStateException.class, "ares_send", "closed");
+        a.send(query(), 1);
+      }
+    });
+    c.add("ares/closed-process", k -> {
+      try (Loop loop = Loop.create()) {
+        Ares a = ares(loop);
+        a.close();
+        k.expect(IllegalStateException.class, "ares_process_fd", "closed");
+        a.process(Ares.NO_FD, Ares.NO_FD);
+      }
+    });
+    c.add("ares/closed-timeout", k -> {
+      try (Loop loop = Loop.create()) {
+        Ares a = ares(loop);
+        a.close();
+        k.expect(IllegalStateException.class, "ares_timeout", "closed");
+        a.nextTimeout();
+      }
+    });
+    c.add("ares/closed-twice", k -> {
+      try (Loop loop = Loop.create()) {
+        Ares a = ares(loop);
+        a.close();
+        k.expectReturn();
+        a.close();
+      }
+    });
+    c.add("ares/send-after-loop-closed", k -> {
+      Loop loop = Loop.create();
+      Ares a = ares(loop);
+      a.send(query(), 1);
+      loop.close();
+      if (!a.isClosed()) throw new AssertionError("the loop's close did not close the channel");
+      k.expect(IllegalStateException.class, "ares_send", "closed");
+      a.send(query(), 2);
+    });
+    c.add("ares/close-after-loop-closed", k -> {
+      Loop loop = Loop.create();
+      Ares a = ares(loop);
+      loop.close();
+      k.expectReturn();
+      a.close();
+    });
+    c.add("ares/open-on-closed-loop", k -> {
+      Loop loop = Loop.create();
+      loop.close();
+      k.expect(IllegalStateException.class, "closed");
+      ares(loop);
+    });
+    c.add("ares/null-query", k -> {
+      try (Loop loop = Loop.create(); Ares a = ares(loop)) {
+        k.expect(NullPointerException.class, "ares_send");
+        a.send(null, 1);
+      }
+    });
+    c.add("ares/short-query", k -> {
+      try (Loop loop = Loop.create(); Ares a = ares(loop)) {
+        k.expect(IllegalArgumentException.class, "ares_send", "11 bytes");
+        a.send(new byte[11], 1);
+      }
+    });
+    c.add("ares/huge-query", k -> {
+      try (Loop loop = Loop.create(); Ares a = ares(loop)) {
+        k.expect(IllegalArgumentException.class, "ares_send", "65536 bytes");
+        a.send(new byte[65536], 1);
+      }
+    });
+    c.add("ares/garbage-query", k -> {
+      try (Loop loop = Loop.create(); Ares a = ares(loop)) {
+        k.expectReturn(); // c-ares sends what it is given; a reply, or its timeout, ends it
+        byte[] garbage = new byte[300];
+        java.util.Arrays.fill(garbage, (byte) 0xff);
+        a.send(garbage, 1);
+      }
+    });
+    c.add("ares/bad-fds", k -> {
+      try (Loop loop = Loop.create(); Ares a = ares(loop)) {
+        k.expectReturn(); // descriptors c-ares does not have are ignored
+        a.process(Integer.MAX_VALUE, -5);
+        a.process(0, 1);
+        a.process(Integer.MIN_VALUE, Integer.MIN_VALUE);
+      }
+    });
+    c.add("ares/no-servers", k -> {
+      try (Loop loop = Loop.create()) {
+        k.expect(IllegalArgumentException.class, "no nameserver");
+        Ares.open(loop, List.of(), 1000, 1, IGNORE);
+      }
+    });
+    c.add("ares/unresolved-server", k -> {
+      try (Loop loop = Loop.create()) {
+        k.expect(IllegalArgumentException.class, "dns.example", "not an IP address");
+        Ares.open(loop, List.of(InetSocketAddress.createUnresolved("dns.example", 53)), 1000, 1, IGNORE);
+      }
+    });
+    c.add("ares/port-0", k -> {
+      try (Loop loop = Loop.create()) {
+        k.expect(IllegalArgumentException.class, "port 0");
+        Ares.open(loop, List.of(new InetSocketAddress(DNS.getAddress(), 0)), 1000, 1, IGNORE);
+      }
+    });
+    c.add("ares/scoped-ipv6", k -> {
+      try (Loop loop = Loop.create()) {
+        java.net.Inet6Address scoped = java.net.Inet6Address.getByAddress(null,
+            new byte[] {(byte) 0xfe, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 1);
+        k.expect(IllegalArgumentException.class, "scoped IPv6");
+        Ares.open(loop, List.of(new InetSocketAddress(scoped, 53)), 1000, 1, IGNORE);
+      }
+    });
+    c.add("ares/timeout-0", k -> {
+      try (Loop loop = Loop.create()) {
+        k.expect(IllegalArgumentException.class, "time per try", "0");
+        Ares.open(loop, List.of(DNS), 0, 1, IGNORE);
+      }
+    });
+    c.add("ares/tries-0", k -> {
+      try (Loop loop = Loop.create()) {
+        k.expect(IllegalArgumentException.class, "tries", "0");
+        Ares.open(loop, List.of(DNS), 1000, 0, IGNORE);
+      }
+    });
+    c.add("ares/null-listener", k -> {
+      try (Loop loop = Loop.create()) {
+        k.expect(NullPointerException.class, "listener");
+        Ares.open(loop, List.of(DNS), 1000, 1, null);
+      }
+    });
+    c.add("ares/listener-throws", k -> {
+      try (Loop loop = Loop.create()) {
+        AtomicInteger done = new AtomicInteger();
+        Ares a = Ares.open(loop, List.of(DNS), 1000, 1, new Ares.Listener() {
+          @Override
+          public void socket(int fd, int events) {
+            if (events != 0) throw new IllegalStateException("listener failed on socket");
+          }
+
+          @Override
+          public void done(int token, byte[] reply, IOException failure) {
+            done.incrementAndGet();
+          }
+        });
+        try {
+          k.expect(IllegalStateException.class, "listener failed on socket");
+          a.send(query(), 1);
+        } finally {
+          a.close(); // still closes: the query ends, every record reaches the listener
+          if (done.get() != 1) throw new AssertionError("done " + done.get() + " times");
+        }
+      }
+    });
+    c.add("ares/close-from-listener", k -> {
+      try (Loop loop = Loop.create()) {
+        Ares[] a = new Ares[1];
+        a[0] = Ares.open(loop, List.of(DNS), 1000, 1, new Ares.Listener() {
+          @Override
+          public void socket(int fd, int events) {
+            if (events != 0) a[0].close();
+          }
+
+          @Override
+          public void done(int token, byte[] reply, IOException failure) {}
+        });
+        k.expectReturn();
+        a[0].send(query(), 1);
+        if (!a[0].isClosed()) throw new AssertionError("not closed");
+      }
+    });
   }
 
   public static void main(String[] args) throws Exception {

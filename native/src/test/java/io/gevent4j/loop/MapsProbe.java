@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Run in a fresh JVM by {@link NativePackagingIT}: uses both backends, then prints the
- * lines of {@code /proc/self/maps} that map libgevent4j, libev or libuv.
+ * Run in a fresh JVM by {@link NativePackagingIT}: uses both backends and c-ares, then prints
+ * the lines of {@code /proc/self/maps} that map libgevent4j, libev, libuv or libcares.
  */
 public final class MapsProbe {
   private MapsProbe() {}
@@ -18,8 +18,9 @@ public final class MapsProbe {
         loop.run(RunMode.DEFAULT);
       }
     }
+    System.out.println("c-ares " + io.gevent4j.loop.internal.Ares.version());
     for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-      if (line.matches(".*/lib(gevent4j|ev|uv)\\.so.*")) System.out.println(line);
+      if (line.matches(".*/lib(gevent4j|ev|uv|cares)\\.so.*")) System.out.println(line);
     }
   }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged jar (failsafe runs this after {@code package}): self-contained on
- * linux-x86_64, with libev and libuv inside and loaded from there, not from the system.
+ * linux-x86_64, with libev, libuv and c-ares inside and loaded from there, not from the system.
  */
 @Timeout(60)
 class NativePackagingIT {
@@ -51,8 +51,8 @@ class NativePackagingIT {
   @Test
   void theJarCarriesTheLibraryItsDependenciesAndTheirLicenses() throws IOException {
     try (JarFile jar = new JarFile(jar().toFile())) {
-      for (String name : List.of("libgevent4j.so", "libev.so.4", "libuv.so.1", "bundled.list",
-          "LICENSE.libev4", "LICENSE.libuv1")) {
+      for (String name : List.of("libgevent4j.so", "libev.so.4", "libuv.so.1", "libcares.so.2", "bundled.list",
+          "LICENSE.libev4", "LICENSE.libuv1", "LICENSE.libc-ares2")) {
         assertTrue(jar.getEntry(FOLDER + name) != null, "missing from the jar: " + FOLDER + name);
       }
     }
@@ -68,6 +68,7 @@ class NativePackagingIT {
     assertTrue(dynamic.contains("(RUNPATH)") && dynamic.contains("[$ORIGIN]"), dynamic);
     assertTrue(dynamic.contains("Shared library: [libev.so.4]"), dynamic);
     assertTrue(dynamic.contains("Shared library: [libuv.so.1]"), dynamic);
+    assertTrue(dynamic.contains("Shared library: [libcares.so.2]"), dynamic);
     String symbols = run(List.of("nm", "-D", "--defined-only", so.toString()));
     List<String> exported = new ArrayList<>();
     for (String line : symbols.split("\n")) {
@@ -108,11 +109,11 @@ class NativePackagingIT {
   }
 
   @Test
-  void aFreshJvmLoadsLibevAndLibuvFromTheExtractedCopy() throws Exception {
+  void aFreshJvmLoadsLibevLibuvAndCaresFromTheExtractedCopy() throws Exception {
     String out = run(Jvm.command("-cp", classpath(), MapsProbe.class.getName()));
     assertTrue(out.contains("fired on libev:epoll"), out);
     assertTrue(out.contains("fired on libuv:epoll"), out);
-    for (String lib : List.of("libgevent4j.so", "libev.so.4", "libuv.so.1")) {
+    for (String lib : List.of("libgevent4j.so", "libev.so.4", "libuv.so.1", "libcares.so.2")) {
       List<String> maps = out.lines().filter(l -> l.contains("/" + lib)).toList();
       assertFalse(maps.isEmpty(), lib + " is not mapped:\n" + out);
       for (String line : maps) {

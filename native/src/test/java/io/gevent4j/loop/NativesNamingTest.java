@@ -25,11 +25,16 @@ import org.junit.jupiter.api.Test;
  * {@code Peer} keeps its natives in {@code Peer.Natives}, a holder without fields, each native
  * named {@code name0}; its peer {@code g4j_peer.c} registers exactly those, with their JNI
  * signatures, as {@code g4j_peer_name0} (snake_case), in one table that {@code JNI_OnLoad}'s
- * list holds. A native the C table lacks would only fail when called: this finds it first.
+ * list holds. A peer is in {@code io.gevent4j.loop} ({@code G4J_NATIVES}) or, when only gevent4j's
+ * other modules use it, in {@code io.gevent4j.loop.internal} ({@code G4J_INTERNAL_NATIVES}). A
+ * native the C table lacks would only fail when called: this finds it first.
  */
 class NativesNamingTest {
   private static final Path C = Path.of("src/main/c");
-  private static final Pattern PEER = Pattern.compile("const g4j_natives (\\w+) = G4J_NATIVES\\(\"(\\w+)\", methods\\);");
+  private static final Pattern PEER =
+      Pattern.compile("const g4j_natives (\\w+) = G4J_(INTERNAL_)?NATIVES\\(\"(\\w+)\", methods\\);");
+  /** The packages peers live in. */
+  private static final List<String> PACKAGES = List.of("io.gevent4j.loop", "io.gevent4j.loop.internal");
   private static final Pattern ENTRY = Pattern.compile("\\{\"(\\w+)\", \"([^\"]+)\", \\(void \\*\\) (\\w+)\\}");
 
   static String snake(String camel) {
@@ -51,7 +56,8 @@ class NativesNamingTest {
         assertFalse(source.contains("JNINativeMethod"), file + " has natives but no G4J_NATIVES table");
         continue;
       }
-      String javaPeer = peer.group(2);
+      String javaPeer = peer.group(3);
+      String javaPackage = peer.group(2) != null ? "io.gevent4j.loop.internal." : "io.gevent4j.loop.";
       String stem = snake(javaPeer);
       peers.add(javaPeer);
       assertEquals("g4j_" + stem + ".c", file.getFileName().toString(), "the C file is named after its Java peer");
@@ -59,7 +65,7 @@ class NativesNamingTest {
       assertFalse(peer.find(), file + " has one table");
       assertTrue(jni.contains("&" + "g4j_" + stem + "_natives,"), "JNI_OnLoad's list registers " + file);
 
-      Class<?> holder = Class.forName("io.gevent4j.loop." + javaPeer + "$Natives");
+      Class<?> holder = Class.forName(javaPackage + javaPeer + "$Natives");
       assertEquals(0, holder.getDeclaredFields().length, holder + " holds no state");
       Map<String, String> java = new TreeMap<>();
       for (Method m : holder.getDeclaredMethods()) {
@@ -84,17 +90,22 @@ class NativesNamingTest {
 
   @Test
   void nativesLiveOnlyInHolders() throws IOException, ClassNotFoundException {
-    Path classes = Path.of(Native.class.getProtectionDomain().getCodeSource().getLocation().getPath(), "io/gevent4j/loop");
     TreeSet<String> offenders = new TreeSet<>();
-    try (Stream<Path> list = Files.list(classes)) {
-      for (Path p : list.filter(p -> p.toString().endsWith(".class")).toList()) {
-        String name = p.getFileName().toString().replace(".class", "");
-        Class<?> cls = Class.forName("io.gevent4j.loop." + name, false, Native.class.getClassLoader());
-        for (Method m : cls.getDeclaredMethods()) {
-          if (Modifier.isNative(m.getModifiers()) && !cls.getSimpleName().equals("Natives")) offenders.add(m.toString());
+    int classes = 0;
+    for (String pkg : PACKAGES) {
+      Path folder = Path.of(Native.class.getProtectionDomain().getCodeSource().getLocation().getPath(), pkg.replace('.', '/'));
+      try (Stream<Path> list = Files.list(folder)) {
+        for (Path p : list.filter(p -> p.toString().endsWith(".class")).toList()) {
+          String name = p.getFileName().toString().replace(".class", "");
+          Class<?> cls = Class.forName(pkg + "." + name, false, Native.class.getClassLoader());
+          classes++;
+          for (Method m : cls.getDeclaredMethods()) {
+            if (Modifier.isNative(m.getModifiers()) && !cls.getSimpleName().equals("Natives")) offenders.add(m.toString());
+          }
         }
       }
     }
+    assertTrue(classes > 20, "only " + classes + " classes found");
     assertTrue(offenders.isEmpty(), "natives outside a Natives holder: " + offenders);
   }
 
