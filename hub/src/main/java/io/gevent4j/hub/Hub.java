@@ -95,6 +95,16 @@ public final class Hub implements Executor, AutoCloseable {
       public void onExit(RawGreenlet g, java.util.function.Consumer<RawGreenlet> hook) {
         g.onExit(hook);
       }
+
+      @Override
+      public boolean onClose(Hub hub, Runnable hook) {
+        return hub.onClose(hook);
+      }
+
+      @Override
+      public void removeOnClose(Hub hub, Runnable hook) {
+        hub.closeHooks.remove(hook);
+      }
     });
   }
 
@@ -139,6 +149,8 @@ public final class Hub implements Executor, AutoCloseable {
   private Error fatal;
   private ThreadPool threadPool;
   private Resolver resolver;
+  /** What other modules free when the hub closes (HubAccess.onClose): run once, by release(). */
+  private final ConcurrentLinkedQueue<Runnable> closeHooks = new ConcurrentLinkedQueue<>();
 
   // ---- the turn: the owner and the hub thread, one at a time ------------------------------
   /** True while the owner runs (the hub thread waits); written by whoever hands the turn over. */
@@ -1185,6 +1197,14 @@ public final class Hub implements Executor, AutoCloseable {
     release();
   }
 
+  /** See {@link HubAccess#onClose}: a hook added while the hub closes runs, or is taken back here. */
+  private boolean onClose(Runnable hook) {
+    Objects.requireNonNull(hook, "hook");
+    closeHooks.add(hook);
+    // release() sets closed before it takes the hooks: each one runs there, or is removed here
+    return !(closed && closeHooks.remove(hook));
+  }
+
   private void release() {
     closed = true;
     HUBS.remove(this);
@@ -1197,6 +1217,17 @@ public final class Hub implements Executor, AutoCloseable {
       resolver = null;
     }
     try {
+      // What other modules keep on this hub (a c-ares channel and its watchers, whether or not a
+      // resolver of the hub's uses it) goes first, while the loop is still there; a failing hook
+      // is logged and the others still run.
+      for (Runnable hook; (hook = closeHooks.poll()) != null; ) {
+        try {
+          hook.run();
+        } catch (Throwable t) {
+          if (t instanceof VirtualMachineError vme && !(t instanceof OutOfMemoryError)) throw vme;
+          handleError(null, t);
+        }
+      }
       if (pool != null) pool.close();
       // before the loop: a resolver may have watchers on it (ares)
       if (res instanceof AutoCloseable closeable) closeResolver(closeable);

@@ -53,6 +53,47 @@ class HubLifetimeTest {
     leaks.assertNoLeak();
   }
 
+  /**
+   * What other modules keep on a hub (HubAccess.onClose) is freed when it closes, once, while its
+   * loop can still be used: by the owner's close, or by the hub thread when the owner ended.
+   */
+  @Test
+  void closeHooksRunOnceBeforeTheLoopGoes() throws Exception {
+    io.gevent4j.hub.internal.HubAccess access = io.gevent4j.hub.internal.HubAccess.get();
+    for (boolean ownerEnds : new boolean[] {false, true}) {
+      AtomicReference<Hub> hub = new AtomicReference<>();
+      List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
+      AtomicReference<Throwable> failed = new AtomicReference<>();
+      Thread owner = Thread.ofPlatform().start(() -> {
+        try {
+          Hub h = Hub.current();
+          hub.set(h);
+          Runnable removed = () -> ran.add("removed");
+          assertTrue(access.onClose(h, () -> ran.add("open=" + !h.loop.isClosed() + " " + Thread.currentThread().getName())));
+          assertTrue(access.onClose(h, removed));
+          access.removeOnClose(h, removed);
+          access.removeOnClose(h, removed);
+          assertTrue(access.onClose(h, () -> { throw new IllegalStateException("a failing hook is logged"); }));
+          assertTrue(access.onClose(h, () -> ran.add("after a failing one")));
+          Hub.sleep(0);
+          if (!ownerEnds) {
+            h.close();
+            h.close();
+            assertFalse(access.onClose(h, () -> ran.add("too late")));
+          }
+        } catch (Throwable e) {
+          failed.set(e);
+        }
+      });
+      owner.join();
+      hub.get().thread().join();
+      if (failed.get() != null) throw new AssertionError(failed.get());
+      String closer = ownerEnds ? hub.get().thread().getName() : owner.getName();
+      assertEquals(List.of("open=true " + closer, "after a failing one"), ran);
+      assertFalse(access.onClose(hub.get(), () -> ran.add("too late")));
+    }
+  }
+
   @Test
   void aHubClosesWhenItsOwnerEndsWithGreenletsStillParked() throws Exception {
     AtomicReference<Hub> hub = new AtomicReference<>();

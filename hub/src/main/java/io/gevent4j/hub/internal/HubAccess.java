@@ -40,6 +40,18 @@ public interface HubAccess {
    */
   void onExit(RawGreenlet g, Consumer<RawGreenlet> hook);
 
+  /**
+   * Runs {@code hook} when {@code hub} closes (its owner closes it, or ends), before its thread
+   * pool and its loop are freed, on the thread that closes it, which may use the loop; once. Any
+   * thread may call.
+   *
+   * @return false, and the hook will not run, when the hub is closed already
+   */
+  boolean onClose(Hub hub, Runnable hook);
+
+  /** Forgets a hook of {@link #onClose} (the same instance); no-op when it ran or was never added. Any thread. */
+  void removeOnClose(Hub hub, Runnable hook);
+
   /** The implementation, installed by {@link Hub}. */
   static HubAccess get() {
     HubAccess a = Holder.access;
