@@ -361,6 +361,32 @@ class AresTransportTest {
     });
   }
 
+  /** The resolver over this transport: A and AAAA asked at once (one from a greenlet), both answered. */
+  @Test
+  void theResolverOverIt() {
+    HubTesting.onFreshHub(hub -> {
+      InetAddress v6 = InetAddress.getByName("2001:db8::1");
+      FakeDnsServer.Answer both = (q, tcp) -> {
+        Message r = FakeDnsServer.failure(q, Rcode.NOERROR);
+        org.xbill.DNS.Record question = q.getQuestion();
+        if (question.getType() == org.xbill.DNS.Type.A) {
+          r.addRecord(new ARecord(question.getName(), org.xbill.DNS.DClass.IN, 60, FakeDnsServer.ADDRESS), Section.ANSWER);
+        } else if (question.getType() == org.xbill.DNS.Type.AAAA) {
+          r.addRecord(new org.xbill.DNS.AAAARecord(question.getName(), org.xbill.DNS.DClass.IN, 60, v6), Section.ANSWER);
+        }
+        return List.of(r);
+      };
+      try (FakeDnsServer server = new FakeDnsServer(both)) {
+        DnsConfig config = server.config(2, 2);
+        try (DnsResolver resolver = new DnsResolver("ares", new AresTransport(hub, config), config)) {
+          List<InetAddress> addresses = resolver.getaddrinfo("host.example");
+          assertEquals(java.util.Set.of(FakeDnsServer.ADDRESS, v6), java.util.Set.copyOf(addresses));
+          assertEquals(2, server.udpQueries.get());
+        }
+      }
+    });
+  }
+
   /** Bad queries are refused before anything is sent. */
   @Test
   void badQueriesAreRefused() {
