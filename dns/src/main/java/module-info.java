@@ -10,5 +10,8 @@ module io.gevent4j.dns {
 
   exports io.gevent4j.dns;
 
+  provides io.gevent4j.hub.Resolver.Provider with
+      io.gevent4j.dns.internal.ResolverProviders.Ares,
+      io.gevent4j.dns.internal.ResolverProviders.Dnsjava;
   provides java.net.spi.InetAddressResolverProvider with io.gevent4j.dns.internal.GeventInetAddressResolverProvider;
 }
