@@ -2,6 +2,7 @@ package io.gevent4j.dns;
 
 import io.gevent4j.greenlet.Greenlet;
 import io.gevent4j.hub.Resolver;
+import io.gevent4j.sync.Semaphore;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -35,12 +36,19 @@ import org.xbill.DNS.Type;
 final class DnsResolver implements Resolver, AutoCloseable {
   /** Longest CNAME chain followed. */
   private static final int MAX_CNAMES = 16;
+  /**
+   * Queries a resolver has out at once; more wait their turn. A burst of a thousand small UDP
+   * queries overflows a server's default socket buffer (about 270 of them fit in Linux's
+   * 208 KiB) and every one dropped costs a whole timeout.
+   */
+  static final int MAX_IN_FLIGHT = 128;
 
   private final String kind;
   private final Transport transport;
   private final DnsConfig config;
   private final HostsFile hosts;
   private final DnsCache cache = new DnsCache();
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private final boolean preferIpv6 = "true".equalsIgnoreCase(System.getProperty("java.net.preferIPv6Addresses"));
 
   DnsResolver(String kind, Transport transport, DnsConfig config) {
@@ -48,6 +56,7 @@ final class DnsResolver implements Resolver, AutoCloseable {
     this.transport = transport;
     this.config = config;
     this.hosts = new HostsFile(config.hosts());
+    inFlight.markShared(); // greenlets of any hub and plain threads share a resolver
   }
 
   @Override
@@ -71,6 +80,11 @@ final class DnsResolver implements Resolver, AutoCloseable {
     if (family == AF_INET) {
       v4 = resolve(host, name, Type.A);
     } else if (family == AF_INET6) {
+      v6 = resolve(host, name, Type.AAAA);
+    } else if (Greenlet.getCurrent() == null) {
+      // a plain thread asks one after the other: a greenlet for AAAA would give it a hub of its
+      // own, and a thread waiting for a lock that its own greenlet is next in line for waits forever
+      v4 = resolve(host, name, Type.A);
       v6 = resolve(host, name, Type.AAAA);
     } else {
       // both at once: AAAA in a greenlet while this one asks for A
@@ -225,10 +239,13 @@ final class DnsResolver implements Resolver, AutoCloseable {
       throw unknown(host, "not a valid host name: " + e.getMessage(), e);
     }
     byte[] reply;
+    inFlight.acquire();
     try {
       reply = transport.exchange(query.toWire());
     } catch (IOException e) {
       throw unknown(host, e.getMessage(), e);
+    } finally {
+      inFlight.release();
     }
     try {
       Message m = new Message(reply);

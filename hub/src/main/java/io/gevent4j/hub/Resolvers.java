@@ -81,6 +81,11 @@ final class Resolvers {
     }
 
     @Override
+    public String toString() {
+      return "JdkResolver(" + (onThreadPool ? "thread" : "block") + ")";
+    }
+
+    @Override
     public String gethostbyaddr(String ip) throws UnknownHostException {
       InetAddress a = ResolverDefaults.numeric(ip);
       InetAddress address = a != null ? a : getaddrinfo(ip).get(0);
