@@ -11,7 +11,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletionException;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -30,8 +29,8 @@ import org.xbill.DNS.Type;
 /**
  * gevent's resolver interface over DNS, whatever carries the queries ({@link Transport}): the
  * hosts file first, then the search list and {@code ndots} as the system resolver applies them,
- * A and AAAA asked at once, CNAME chains followed, answers cached for their TTL (negative ones
- * too). The {@code ares} and {@code dnsjava} resolvers are this class over their transports.
+ * A and AAAA asked at once (the addresses of one family are the answer when the other's exchange
+ * fails), CNAME chains followed, answers cached for their TTL (negative ones too). The {@code ares} and {@code dnsjava} resolvers are this class over their transports.
  */
 final class DnsResolver implements Resolver, AutoCloseable {
   /** Longest CNAME chain followed. */
@@ -77,6 +76,8 @@ final class DnsResolver implements Resolver, AutoCloseable {
     }
     DnsAnswer v4 = null;
     DnsAnswer v6 = null;
+    UnknownHostException v4Failure = null;
+    UnknownHostException v6Failure = null;
     if (family == AF_INET) {
       v4 = resolve(host, name, Type.A);
     } else if (family == AF_INET6) {
@@ -87,25 +88,41 @@ final class DnsResolver implements Resolver, AutoCloseable {
       v4 = resolve(host, name, Type.A);
       v6 = resolve(host, name, Type.AAAA);
     } else {
-      // both at once: AAAA in a greenlet while this one asks for A
-      Greenlet<DnsAnswer> aaaa = Greenlet.spawn(() -> resolve(host, name, Type.AAAA));
+      // Both at once: AAAA in a greenlet while this one asks for A. One family's exchange failing
+      // (no reply in time, refused) does not fail the lookup when the other has addresses, as with
+      // glibc's getaddrinfo and Netty. The AAAA greenlet returns its failure rather than dying of
+      // it: the hub would log a greenlet's escaping exception as an error.
+      Greenlet<Object> aaaa = Greenlet.spawn(() -> {
+        try {
+          return resolve(host, name, Type.AAAA);
+        } catch (UnknownHostException e) {
+          return e;
+        }
+      });
+      Object six;
       try {
-        v4 = resolve(host, name, Type.A);
-      } catch (UnknownHostException | RuntimeException | Error e) {
+        try {
+          v4 = resolve(host, name, Type.A);
+        } catch (UnknownHostException e) {
+          v4Failure = e;
+        }
+        six = aaaa.get();
+      } catch (RuntimeException | Error e) { // a kill or a Timeout of this greenlet: the AAAA query goes too
         aaaa.kill();
         throw e;
       }
-      try {
-        v6 = aaaa.get();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof UnknownHostException u) throw u;
-        throw e;
-      }
+      if (six instanceof UnknownHostException u) v6Failure = u;
+      else v6 = (DnsAnswer) six;
     }
     List<InetAddress> out = new ArrayList<>();
     if (v4 != null) for (String a : v4.data()) out.add(InetAddress.ofLiteral(a));
     if (v6 != null) for (String a : v6.data()) out.add(InetAddress.ofLiteral(a));
     if (out.isEmpty()) {
+      if (v4Failure != null) {
+        if (v6Failure != null) v4Failure.addSuppressed(v6Failure);
+        throw v4Failure;
+      }
+      if (v6Failure != null) throw v6Failure;
       DnsAnswer why = v4 != null ? v4 : v6;
       throw new UnknownHostException(host + ": " + why.reason() + " (" + kind + " resolver)");
     }
