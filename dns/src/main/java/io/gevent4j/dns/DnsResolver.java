@@ -313,8 +313,23 @@ final class DnsResolver implements Resolver, AutoCloseable {
     return host.toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * {@code host} as an address when it is a numeric literal ({@link InetAddress#ofLiteral}: IPv4 in
+   * decimal, {@code d.d.d.d} down to {@code d}, or IPv6), else null. A name is told apart before
+   * {@code ofLiteral}, whose exception costs about 1.5 µs (a tenth of a lookup's CPU) for every name
+   * that starts like a number, {@code example.com} or {@code 1e100.net}: without a ':' a literal
+   * has only ASCII digits and dots.
+   */
   private static InetAddress numeric(String host) {
-    if (host == null || host.isEmpty() || !(Character.digit(host.charAt(0), 16) >= 0 || host.charAt(0) == ':')) return null;
+    if (host == null || host.isEmpty()) return null;
+    if (host.indexOf(':') < 0) {
+      for (int i = 0; i < host.length(); i++) {
+        char c = host.charAt(i);
+        if ((c < '0' || c > '9') && c != '.') return null;
+      }
+    } else if (!(Character.digit(host.charAt(0), 16) >= 0 || host.charAt(0) == ':')) {
+      return null;
+    }
     try {
       return InetAddress.ofLiteral(host);
     } catch (IllegalArgumentException e) {

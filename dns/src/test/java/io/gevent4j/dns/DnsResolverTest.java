@@ -323,6 +323,22 @@ class DnsResolverTest {
   }
 
   @Test
+  void numericAddressesAreAnsweredWithoutAQueryAndNamesThatStartLikeNumbersAreAsked(@TempDir Path dir) {
+    onFreshHub(hub -> {
+      TableTransport t = new TableTransport(q -> reply(q, Rcode.NOERROR, a(q.getQuestion().getName().toString(true), "192.0.2.9", 30)));
+      DnsResolver r = new DnsResolver("test", t, config(List.of(), 1, dir.resolve("hosts")));
+      Map<String, String> literals = Map.of("192.0.2.1", "192.0.2.1", "127.1", "127.0.0.1", "2130706433", "127.0.0.1",
+          "::1", "::1", "2001:db8::1", "2001:db8::1", "::ffff:192.0.2.2", "192.0.2.2");
+      for (var e : literals.entrySet()) assertEquals(List.of(InetAddress.ofLiteral(e.getValue())), r.getaddrinfo(e.getKey()), e.getKey());
+      assertEquals(0, t.asked.size(), "numeric addresses were asked: " + t.asked);
+      for (String name : new String[] {"example.test", "1e100.test", "cafe.test", "0x7f.1", "1.2.3.4.5.test"}) {
+        assertEquals(List.of(InetAddress.ofLiteral("192.0.2.9")), r.addressesOf(name, Resolver.AF_INET), name);
+        assertEquals(1, t.asked(name, Type.A), name);
+      }
+    });
+  }
+
+  @Test
   void badNamesAreUnknownHostsWithoutAQuery(@TempDir Path dir) {
     onFreshHub(hub -> {
       TableTransport t = new TableTransport(q -> reply(q, Rcode.NXDOMAIN));
