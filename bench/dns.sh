@@ -33,7 +33,8 @@
 # Knobs (environment): ROUNDS=5 WARMUP=3 LOOKUPS=10000 CONCURRENCY=100 THREADPOOL=$CONCURRENCY
 #   (threads of the hub's pool, where `thread` runs getaddrinfo; gevent's default is 10)
 #   RCVBUF=4194304 and NETTY_RCVBUF=4194304 (SO_RCVBUF of dnsmasq's and of Netty's UDP socket,
-#   bytes; 0: the system's default) ONLY=REGEX (variants whose name matches)
+#   bytes; 0: the system's default) ONLY=REGEX (variants whose name matches) JAVA_OPTS (more JVM
+#   flags, e.g. -XX:StartFlightRecording=...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,7 +58,8 @@ if [ -z "${GEVENT4J_DNS_BENCH_DIR:-}" ]; then
   [ -f "$JAR" ] || die "$JAR is missing: build it first: ./dev mvn -q -pl bench package -DskipTests"
   command -v dnsmasq >/dev/null || die "dnsmasq is missing: ./dev installs it (Debian's dnsmasq-base)"
   command -v unshare >/dev/null && command -v ip >/dev/null || die "unshare (util-linux) and ip (iproute2) are needed"
-  [ "$(id -u)" -eq 0 ] || die "run it as root: it makes a network and mount namespace of its own (unshare) where dnsmasq is the system's nameserver on 127.0.0.1:53"
+  [ "$(id -u)" -eq 0 ] || die "run it as root: it makes a network and mount namespace of its own (unshare)," \
+      "where dnsmasq is the system's nameserver on 127.0.0.1:53"
   [ "$LOOKUPS" -ge 1 ] && [ "$LOOKUPS" -le 65536 ] || die "LOOKUPS must be 1 to 65536 (the zone is 10.1.0.0/16)"
   GEVENT4J_DNS_BENCH_DIR=$(mktemp -d /tmp/gevent4j-dns.XXXXXX)
   export GEVENT4J_DNS_BENCH_DIR
@@ -140,7 +142,7 @@ echo "output kept in $DIR/run.txt; $(ldd --version | head -n 1); $(dnsmasq --ver
 # -Dio.netty.machineId: the namespace has no hardware address, from which Netty makes its channel ids
 # (it warns, then uses random bytes).
 "$JAVA" "${JVM_FLAGS[@]}" -Xms1g -Xmx1g -Dsun.net.inetaddr.ttl=0 -Dgevent.resolver.jdk=false -Dgevent.resolver=thread \
-    -Dio.netty.machineId=02:00:00:00:00:01 -Dgevent.threadpool.size="$THREADPOOL" -cp "$JAR" io.gevent4j.bench.dns.ResolveBenchmark \
+    -Dio.netty.machineId=02:00:00:00:00:01 -Dgevent.threadpool.size="$THREADPOOL" ${JAVA_OPTS:-} -cp "$JAR" io.gevent4j.bench.dns.ResolveBenchmark \
     --rounds "$ROUNDS" --warmup "$WARMUP" --lookups "$LOOKUPS" --concurrency "$CONCURRENCY" --server 127.0.0.1:53 --timeout 5 --attempts 2 \
     --server-pid "$DNSMASQ" --netty-rcvbuf "$NETTY_RCVBUF" --only "$ONLY"
 echo "load after: $(uptime | sed 's/.*load average/load average/')"

@@ -53,12 +53,14 @@ import java.util.regex.Pattern;
  * variants must alternate within one run).
  *
  * <p>A batch: {@code lookups} distinct names, {@code n0.test} ... {@code n9999.test}, each asked
- * once, {@code concurrency} at a time; each lookup is an {@code AF_UNSPEC} one (A and AAAA
- * queries, as {@code getaddrinfo} and Netty's default {@code IPV4_PREFERRED} ask). Every answer is
- * checked: {@code nI.test} must give exactly {@code 10.1.(I >> 8).(I & 255)}; a variant with any
- * failure or wrong answer is reported as FAILED and the run ends with status 1. Each variant gets
- * a fresh resolver each round (so no answer is cached from the round before; the JDK's cache is
- * off, {@code -Dsun.net.inetaddr.ttl=0}, and the hub's {@code thread} resolver has none).
+ * once, {@code concurrency} at a time; each lookup is an {@code AF_UNSPEC} one (an A and an AAAA
+ * query, as {@code getaddrinfo} asks). Every answer is checked: {@code nI.test} must give exactly
+ * {@code 10.1.(I >> 8).(I & 255)}; a variant with any failure or wrong answer in a round is
+ * reported as FAILED and the run ends with status 1 (failures in the warm-up are printed, not
+ * fatal). Each variant gets a fresh resolver each round (so no answer is cached from the round
+ * before; the JDK's cache is off, {@code -Dsun.net.inetaddr.ttl=0}, and the hub's {@code thread}
+ * resolver has none). Every variant reads the hosts file first (bench/dns.sh's holds localhost
+ * only).
  *
  * <ul>
  *   <li><b>gevent4j thread / ares / dnsjava</b>: {@code concurrency} greenlets on a hub (libev;
@@ -66,9 +68,13 @@ import java.util.regex.Pattern;
  *       {@code thread} is the hub's own resolver ({@code gevent.resolver=thread}: glibc's
  *       {@code getaddrinfo} through the JDK's built-in resolver, on the hub's thread pool, whose
  *       size bench/dns.sh sets to the concurrency); {@code ares} and {@code dnsjava} are
- *       {@link DnsResolvers} with a {@link DnsConfig} naming the server.
+ *       {@link DnsResolvers} with a {@link DnsConfig} naming the server (the timeout and attempts
+ *       given, no search domains, /etc/hosts).
  *   <li><b>netty</b>: a {@link DnsNameResolver} on a one-thread epoll event loop, the server as
- *       its only nameserver, no search domains, its default cache (fresh each round).
+ *       its only nameserver, no search domains, its default cache (fresh each round),
+ *       {@code IPV4_PREFERRED} (A and AAAA; its default is {@code IPV4_ONLY} on a machine whose
+ *       only IPv6 address is {@code ::1}, as in bench/dns.sh's namespace), and its UDP socket's
+ *       receive buffer set to {@code --netty-rcvbuf} bytes when that is not 0 (see bench/dns.sh).
  *       {@code semaphore}: the main thread calls {@code resolveAll} and keeps {@code concurrency}
  *       in flight with a semaphore released by each future's listener; {@code in-loop}: the
  *       lookups are started on the event loop itself, each listener starting the next (no
@@ -78,9 +84,9 @@ import java.util.regex.Pattern;
  *       virtual thread's carrier be replaced while it blocks there).
  * </ul>
  *
- * <p>{@code warmup} passes run every variant on the whole batch (one is not enough: Netty's
- * lookups/s still rise by half from the first measured round to the third after one); then {@code rounds} rounds run every
- * variant once, the order rotated each round. A {@code RESULT} line per variant and round, then
+ * <p>{@code warmup} passes run every variant on the whole batch (one is not enough: after one,
+ * Netty's lookups/s still rose by half from the first measured round to the third); then
+ * {@code rounds} rounds run every variant once, the order rotated each round. A {@code RESULT} line per variant and round, then
  * one table: the best round's lookups/s, the median, and (medians over the rounds) the latency of
  * a lookup at the 50th and 99th percentile, the JVM's CPU per lookup ({@code getrusage}: every
  * thread), dnsmasq's CPU per lookup ({@code /proc/PID/stat}, 10 ms ticks) and the UDP datagrams
@@ -89,7 +95,8 @@ import java.util.regex.Pattern;
  * buffer full) are reported when there are any.
  *
  * <p>Usage: {@code ResolveBenchmark [--rounds 5] [--warmup 3] [--lookups 10000] [--concurrency 100]
- * [--server 127.0.0.1:53] [--timeout 5] [--attempts 2] [--server-pid PID] [--netty-rcvbuf BYTES] [--only REGEX]}
+ * [--server 127.0.0.1:53] [--timeout 5] [--attempts 2] [--server-pid PID] [--netty-rcvbuf BYTES]
+ * [--only REGEX]}
  */
 public final class ResolveBenchmark {
   private final int concurrency;
@@ -306,8 +313,8 @@ public final class ResolveBenchmark {
         .queryTimeoutMillis(Math.round(config.timeout() * 1000))
         .searchDomains(List.of())
         .ndots(1)
-        // A and AAAA, as getaddrinfo and the others ask (Netty's default is IPV4_ONLY on a machine
-        // whose only IPv6 address is ::1, as in bench/dns.sh's namespace)
+        // A and AAAA, as getaddrinfo and the others ask (Netty's default is IPV4_ONLY when no
+        // interface has an IPv6 address other than loopback or link-local, as in the namespace)
         .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED)
         .build();
     return new Prepared() {
