@@ -84,14 +84,23 @@ final class DnsResolver implements Resolver, AutoCloseable {
       v6 = resolve(host, name, Type.AAAA);
     } else if (Greenlet.getCurrent() == null) {
       // a plain thread asks one after the other: a greenlet for AAAA would give it a hub of its
-      // own, and a thread waiting for a lock that its own greenlet is next in line for waits forever
-      v4 = resolve(host, name, Type.A);
-      v6 = resolve(host, name, Type.AAAA);
+      // own, and a thread waiting for a lock that its own greenlet is next in line for waits forever.
+      // One family's exchange failing (no reply in time, refused) does not fail the lookup when
+      // the other has addresses, as with glibc's getaddrinfo and Netty.
+      try {
+        v4 = resolve(host, name, Type.A);
+      } catch (UnknownHostException e) {
+        v4Failure = e;
+      }
+      try {
+        v6 = resolve(host, name, Type.AAAA);
+      } catch (UnknownHostException e) {
+        v6Failure = e;
+      }
     } else {
-      // Both at once: AAAA in a greenlet while this one asks for A. One family's exchange failing
-      // (no reply in time, refused) does not fail the lookup when the other has addresses, as with
-      // glibc's getaddrinfo and Netty. The AAAA greenlet returns its failure rather than dying of
-      // it: the hub would log a greenlet's escaping exception as an error.
+      // Both at once: AAAA in a greenlet while this one asks for A; one family's failure as above.
+      // The AAAA greenlet returns its failure rather than dying of it: the hub would log a
+      // greenlet's escaping exception as an error.
       Greenlet<Object> aaaa = Greenlet.spawn(() -> {
         try {
           return resolve(host, name, Type.AAAA);

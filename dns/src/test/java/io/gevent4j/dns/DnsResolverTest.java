@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import io.gevent4j.greenlet.Greenlet;
 import io.gevent4j.hub.Resolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -274,25 +276,30 @@ class DnsResolverTest {
       return asked == Type.A ? reply(q, Rcode.NOERROR, a("x.test", "192.0.2.5", 30))
           : reply(q, Rcode.NOERROR, new AAAARecord(name("x.test"), DClass.IN, 30, InetAddress.ofLiteral("2001:db8::5")));
     });
+    Callable<Void> lookups = () -> {
+      DnsResolver noAaaa = new DnsResolver("test", failing.apply(Type.AAAA), config(List.of(), 1, dir.resolve("hosts")));
+      assertEquals(List.of(InetAddress.ofLiteral("192.0.2.5")), noAaaa.getaddrinfo("x.test"));
+      DnsResolver noA = new DnsResolver("test", failing.apply(Type.A), config(List.of(), 1, dir.resolve("hosts")));
+      assertEquals(List.of(InetAddress.ofLiteral("2001:db8::5")), noA.getaddrinfo("x.test"));
+      // asked for one family, its failure is the answer
+      UnknownHostException e = assertThrows(UnknownHostException.class, () -> noAaaa.addressesOf("x.test", Resolver.AF_INET6));
+      assertTrue(e.getMessage().contains("no reply for AAAA"), e.getMessage());
+      // both fail: A's failure, with AAAA's suppressed
+      DnsResolver neither = new DnsResolver("test", new TableTransport(q -> {
+        throw new UncheckedIOException(new SocketTimeoutException("no reply for " + Type.string(q.getQuestion().getType())));
+      }), config(List.of(), 1, dir.resolve("hosts")));
+      e = assertThrows(UnknownHostException.class, () -> neither.getaddrinfo("x.test"));
+      assertTrue(e.getMessage().startsWith("x.test: no reply for A"), e.getMessage());
+      assertEquals(1, e.getSuppressed().length);
+      assertTrue(e.getSuppressed()[0].getMessage().startsWith("x.test: no reply for AAAA"), e.getSuppressed()[0].getMessage());
+      return null;
+    };
     List<ILoggingEvent> logged = new ArrayList<>();
     Runnable stopCapture = captureHubLog(logged);
     try {
       onFreshHub(hub -> {
-        DnsResolver noAaaa = new DnsResolver("test", failing.apply(Type.AAAA), config(List.of(), 1, dir.resolve("hosts")));
-        assertEquals(List.of(InetAddress.ofLiteral("192.0.2.5")), noAaaa.getaddrinfo("x.test"));
-        DnsResolver noA = new DnsResolver("test", failing.apply(Type.A), config(List.of(), 1, dir.resolve("hosts")));
-        assertEquals(List.of(InetAddress.ofLiteral("2001:db8::5")), noA.getaddrinfo("x.test"));
-        // asked for one family, its failure is the answer
-        UnknownHostException e = assertThrows(UnknownHostException.class, () -> noAaaa.addressesOf("x.test", Resolver.AF_INET6));
-        assertTrue(e.getMessage().contains("no reply for AAAA"), e.getMessage());
-        // both fail: A's failure, with AAAA's suppressed
-        DnsResolver neither = new DnsResolver("test", new TableTransport(q -> {
-          throw new UncheckedIOException(new SocketTimeoutException("no reply for " + Type.string(q.getQuestion().getType())));
-        }), config(List.of(), 1, dir.resolve("hosts")));
-        e = assertThrows(UnknownHostException.class, () -> neither.getaddrinfo("x.test"));
-        assertTrue(e.getMessage().startsWith("x.test: no reply for A"), e.getMessage());
-        assertEquals(1, e.getSuppressed().length);
-        assertTrue(e.getSuppressed()[0].getMessage().startsWith("x.test: no reply for AAAA"), e.getSuppressed()[0].getMessage());
+        lookups.call(); // the hub's owner, a plain thread: A, then AAAA
+        Greenlet.spawn(lookups).get(); // a greenlet: AAAA in a greenlet of its own meanwhile
       });
     } finally {
       stopCapture.run();
