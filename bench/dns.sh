@@ -19,12 +19,12 @@
 # file with localhost alone and "hosts: files dns". Every variant asks that one dnsmasq; nothing
 # outside the namespace is touched or seen.
 #
-# Receive buffers: a round starts with 100 lookups at once, 200 queries, and the system's default
-# socket receive buffer (net.core.rmem_default, 208 KiB here) holds ~194 small datagrams. dnsmasq's
-# socket gets RCVBUF bytes (see below), Netty's NETTY_RCVBUF: with the defaults, the first burst
-# overflows them, 6 datagrams a round, and each loss costs its lookup the 5 s timeout (Netty's
-# lookup then fails: see docs/benchmarks.md, "DNS"). The others' sockets keep the default; the
-# table's "datagrams" column shows any drop.
+# Receive buffers: a round starts with 100 lookups at once, 200 queries. With the system's default
+# socket receive buffer (net.core.rmem_default, 208 KiB here), that first burst overflows dnsmasq's
+# socket when 100 threads send it (`thread`, the JDK) and Netty's when dnsmasq answers it: 6 or 7
+# datagrams dropped a round, each costing its lookup the 5 s timeout (Netty's lookup then fails:
+# docs/benchmarks.md, "DNS"). So dnsmasq's socket gets RCVBUF bytes (see below) and Netty's
+# NETTY_RCVBUF; the others keep the default. The table's "datagrams" column shows any drop.
 #
 # It builds nothing. Build the bench jar first:
 #   ./dev mvn -q -pl bench package -DskipTests
@@ -80,11 +80,11 @@ printf 'hosts: files dns\n' > "$DIR/nsswitch.conf"
 for f in resolv.conf hosts nsswitch.conf; do mount --bind "$DIR/$f" "/etc/$f"; done
 
 # dnsmasq's UDP socket gets a receive buffer of RCVBUF bytes (LD_PRELOAD of a bind() that sets
-# SO_RCVBUF first: dnsmasq has no option for it). Its default, net.core.rmem_default (208 KiB
-# here, global: a namespace cannot change it), holds ~194 queries, and 100 lookups put 200 in
-# flight (A and AAAA): the first burst of a round from 100 threads (`thread`, the JDK) overflows
-# it, and each query dropped costs glibc its 5 s retry timer, which then is the round's time.
-# Servers meant for load set more (unbound's documentation suggests 4 MB). RCVBUF=0: the default.
+# SO_RCVBUF first: dnsmasq has no option for it; net.core.rmem_default is global, a namespace
+# cannot change it). With the default, a round's first burst from 100 threads (`thread`, the
+# JDK: 200 queries) overflows it, and each query dropped costs glibc its 5 s retry timer, which
+# then is the round's time. Servers meant for load set more (unbound's documentation suggests
+# 4 MB). RCVBUF=0: the default.
 PRELOAD=
 if [ "$RCVBUF" != 0 ]; then
   cat > "$DIR/rcvbuf.c" <<'C'
