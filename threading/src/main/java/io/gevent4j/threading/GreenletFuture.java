@@ -3,7 +3,9 @@ package io.gevent4j.threading;
 import io.gevent4j.greenlet.Greenlet;
 import io.gevent4j.hub.BlockingSwitchOutError;
 import io.gevent4j.hub.GreenletExit;
+import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.HubFuture;
+import io.gevent4j.hub.Linkable;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.internal.HubAccess;
 import java.lang.invoke.MethodHandles;
@@ -11,6 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,13 +29,16 @@ import java.util.concurrent.TimeoutException;
  * killed it ({@code shutdownNow}), makes it cancelled, as a kill makes
  * {@code Greenlet.toCompletableFuture()} cancelled.
  *
+ * <p>It is {@link Linkable}: {@code Gevent.waitAll} and {@code Gevent.iwait} take it, as gevent's
+ * {@code gevent.wait} takes the futures of its {@code ThreadPoolExecutor}.
+ *
  * <p>{@link #get()} waits cooperatively: in a greenlet (of any hub) it parks the greenlet; on
  * a hub's owner thread it hands that hub its turn; on any other thread it blocks. Inside a hub
  * callback, where nothing may wait, it throws {@link BlockingSwitchOutError}.
  *
  * @param <T> the task's result
  */
-final class GreenletFuture<T> implements RunnableFuture<T> {
+final class GreenletFuture<T> implements RunnableFuture<T>, Linkable {
   private static final int NEW = 0;
   private static final int COMPLETING = 1;
   private static final int NORMAL = 2;
@@ -41,12 +47,14 @@ final class GreenletFuture<T> implements RunnableFuture<T> {
 
   private static final VarHandle STATE;
   private static final VarHandle RUNNER;
+  private static final VarHandle LINKS;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       STATE = l.findVarHandle(GreenletFuture.class, "state", int.class);
       RUNNER = l.findVarHandle(GreenletFuture.class, "runner", Object.class);
+      LINKS = l.findVarHandle(GreenletFuture.class, "links", ConcurrentLinkedQueue.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -63,6 +71,18 @@ final class GreenletFuture<T> implements RunnableFuture<T> {
   private Object outcome;
   /** Completed (with null) once done: what waiters wait on, cooperatively where they can. */
   private final HubFuture<Void> done = new HubFuture<>();
+  /** The rawlinks not fired or unlinked yet; made on first use. */
+  private volatile ConcurrentLinkedQueue<Link> links;
+
+  /** A rawlink: fired once on its hub unless unlinked first. */
+  private static final class Link {
+    final Runnable callback;
+    volatile boolean unlinked;
+
+    Link(Runnable callback) {
+      this.callback = callback;
+    }
+  }
 
   GreenletFuture(Callable<T> callable) {
     this.callable = Objects.requireNonNull(callable, "task");
@@ -227,6 +247,54 @@ final class GreenletFuture<T> implements RunnableFuture<T> {
   /** Runs {@code action} once done, on the thread that completes it (at once when done); it must not block. */
   void whenDone(Runnable action) {
     done.whenComplete((v, e) -> action.run());
+  }
+
+  // ---- Linkable: waitAll, iwait -------------------------------------------------------------
+
+  /** {@link #isDone()} (gevent's {@code ready()}). */
+  @Override
+  public boolean ready() {
+    return isDone();
+  }
+
+  /**
+   * Runs {@code callback} on the caller's hub once the future is done (soon, through the hub,
+   * when it is already); it must not block. What {@code Gevent.waitAll} and {@code iwait} use.
+   */
+  @Override
+  public void rawlink(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    Hub hub = Hub.current();
+    Link link = new Link(callback);
+    ConcurrentLinkedQueue<Link> l = links;
+    if (l == null) {
+      LINKS.compareAndSet(this, null, new ConcurrentLinkedQueue<Link>());
+      l = links;
+    }
+    l.add(link);
+    ConcurrentLinkedQueue<Link> all = l;
+    done.whenComplete((v, e) -> {
+      if (link.unlinked || !all.remove(link)) return;
+      try {
+        hub.callSoon(callback);
+      } catch (IllegalStateException closed) {
+        // the waiter's hub closed: nobody waits any more
+      }
+    });
+  }
+
+  /** Removes a callback of {@link #rawlink}; no-op when it fired already or was never added. */
+  @Override
+  public void unlink(Runnable callback) {
+    ConcurrentLinkedQueue<Link> l = links;
+    if (l == null) return;
+    for (Link link : l) {
+      if (link.callback == callback && !link.unlinked) {
+        link.unlinked = true;
+        l.remove(link);
+        return;
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -198,6 +198,33 @@ class GreenletExecutorTest {
     });
   }
 
+  @Test
+  void waitAllAndIwaitTakeTheFuturesAsGeventWaitTakesThoseOfItsThreadPoolExecutor() {
+    onFreshHub(hub -> {
+      try (ExecutorService executor = GreenletExecutors.executor(hub)) {
+        Future<String> slow = executor.submit(() -> {
+          Gevent.sleep(0.03);
+          return "slow";
+        });
+        Future<String> quick = executor.submit(() -> {
+          Gevent.sleep(0.001);
+          return "quick";
+        });
+        assertEquals(List.of(quick, slow), Gevent.waitAll(List.of(slow, quick), 10));
+        Event release = new Event();
+        Future<?> waiting = executor.submit(() -> release.await());
+        assertEquals(List.of(), Gevent.waitAll(List.of(waiting), 0.01), "not ready: the wait times out");
+        List<Object> seen = new ArrayList<>();
+        Gevent.spawnLater(0.01, () -> {
+          release.set();
+          return null;
+        });
+        for (Object ready : Gevent.iwait(List.<Object>of(waiting, slow), 10)) seen.add(ready);
+        assertEquals(List.of(slow, waiting), seen);
+      }
+    });
+  }
+
   // ---- cancellation -----------------------------------------------------------------------
 
   @Test
