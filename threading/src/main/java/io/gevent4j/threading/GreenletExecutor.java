@@ -178,12 +178,22 @@ final class GreenletExecutor extends AbstractExecutorService {
       forget(w); // cancelled before it started: no greenlet for nothing
       return;
     }
-    Greenlet<Void> g = new Greenlet<>(() -> {
-      runTask(w);
-      return null;
-    });
-    if (g.hub() != hub) {
-      throw new IllegalStateException(name + " spawned on " + g.hub() + " instead of its own hub: a bug");
+    Greenlet<Void> g;
+    try {
+      g = new Greenlet<>(() -> {
+        runTask(w);
+        return null;
+      });
+      if (g.hub() != hub) {
+        throw new IllegalStateException(name + " spawned on " + g.hub() + " instead of its own hub: a bug");
+      }
+    } catch (RuntimeException | Error e) {
+      // no greenlet: the task will not run, and must not keep the executor from terminating
+      if (w.drain()) {
+        if (w.command instanceof GreenletFuture<?> f) f.cancel("cancelled: " + name + " could not spawn the task's greenlet", e);
+        forget(w);
+      }
+      throw e;
     }
     w.greenlet = g;
     g.rawlink(x -> forget(w)); // also when killed before it ran

@@ -155,6 +155,30 @@ class GreenletExecutorTest {
     });
   }
 
+  @Test
+  void eachTaskHasItsOwnThreadIdentityAndThreadLocals() {
+    ThreadLocal<String> local = new ThreadLocal<>();
+    onFreshHub(hub -> {
+      try (ExecutorService executor = GreenletExecutors.executor(hub)) {
+        List<Future<String>> futures = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          String mine = "task " + i;
+          futures.add(executor.submit(() -> {
+            assertNull(local.get(), "a fresh greenlet starts with no thread-local value");
+            local.set(mine);
+            long id = Thread.currentThread().threadId();
+            Gevent.sleep(0); // the other tasks run and set theirs
+            return local.get() + " on " + (Thread.currentThread().threadId() == id ? "its own thread" : "another");
+          }));
+        }
+        List<String> seen = new ArrayList<>();
+        for (Future<String> f : futures) seen.add(f.get());
+        assertEquals(List.of("task 0 on its own thread", "task 1 on its own thread", "task 2 on its own thread"), seen);
+        assertNull(local.get(), "the owner's own");
+      }
+    });
+  }
+
   // ---- outcomes ---------------------------------------------------------------------------
 
   @Test
