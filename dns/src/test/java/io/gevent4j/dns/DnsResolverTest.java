@@ -1,5 +1,6 @@
 package io.gevent4j.dns;
 
+import static io.gevent4j.dns.FakeDns.reply;
 import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,7 +32,6 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
@@ -77,16 +77,6 @@ class DnsResolverTest {
 
     @Override
     public void close() {}
-  }
-
-  private static Message reply(Message query, int rcode, Record... answers) {
-    Message m = new Message(query.getHeader().getID());
-    m.getHeader().setFlag(Flags.QR);
-    m.getHeader().setFlag(Flags.RA);
-    m.getHeader().setRcode(rcode);
-    m.addRecord(query.getQuestion(), Section.QUESTION);
-    for (Record r : answers) m.addRecord(r, Section.ANSWER);
-    return m;
   }
 
   private static Name name(String text) {
