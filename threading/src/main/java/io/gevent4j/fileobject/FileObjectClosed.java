@@ -11,9 +11,14 @@ import java.nio.channels.ClosedChannelException;
  */
 public final class FileObjectClosed extends ClosedChannelException {
   @Serial private static final long serialVersionUID = 1L;
+  /** What was closed and which call found it so. */
   private final String message;
 
-  /** @param message e.g. {@code "FileObjectThread(/tmp/a, 'r') is closed: read"} */
+  /**
+   * An exception saying what was closed.
+   *
+   * @param message e.g. {@code "FileObjectThread(/tmp/a, 'r') is closed: read"}
+   */
   public FileObjectClosed(String message) {
     this.message = message;
   }

@@ -150,7 +150,7 @@ public final class FileObjectThread implements FileObject, SeekableByteChannel {
     }
   }
 
-  /** The path it was opened with. */
+  /** The path it was opened with (gevent's {@code name}). */
   public String name() {
     return name;
   }
@@ -246,7 +246,7 @@ public final class FileObjectThread implements FileObject, SeekableByteChannel {
     return this;
   }
 
-  /** The file's size now. */
+  /** The file's size now (Python's {@code os.fstat(f.fileno()).st_size}, through the pool). */
   @Override
   public long size() throws IOException {
     return locked("size", () -> onPool(channel::size));
