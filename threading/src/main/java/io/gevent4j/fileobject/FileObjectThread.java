@@ -40,8 +40,10 @@ import java.util.concurrent.CompletionException;
  * <p><b>Who waits how.</b> In a greenlet, the call runs on that greenlet's hub's pool and the
  * greenlet parks. On a platform thread the same happens through the thread's own hub (made on
  * first use, as for every gevent4j wait): the thread waits as gevent's main greenlet does, and
- * its hub runs its greenlets while the file works. A thread-pool worker of that same pool runs the
- * call in place ({@link ThreadPool#apply}'s rule).
+ * its hub runs its greenlets while the file works. (A thread-pool worker is a platform thread
+ * too: it would get a hub of its own for the asking; inside a pool task, use a
+ * {@link java.nio.channels.FileChannel} directly.) A virtual thread that is not a greenlet belongs
+ * to no hub and cannot call.
  *
  * <p><b>One call at a time.</b> Calls are serialised, as gevent's {@code lock=True}: a greenlet
  * (or thread) that calls while another call runs waits, cooperatively, for its turn, in arrival
