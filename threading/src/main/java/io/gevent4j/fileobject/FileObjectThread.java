@@ -462,6 +462,11 @@ public final class FileObjectThread implements FileObject, SeekableByteChannel {
     T run() throws IOException;
   }
 
+  /** True while a call holds the object's turn (or a task it abandoned still runs); for tests. */
+  boolean busy() {
+    return lock.locked();
+  }
+
   /** Runs {@code body} holding the lock, checking before and after the wait for it that the object is open. */
   private <T> T locked(String call, Op<T> body) throws IOException {
     checkOpen(call);

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -320,6 +321,27 @@ class FileObjectThreadTest {
   }
 
   /**
+   * Occupies every thread of {@code hub}'s pool until the returned latch is released, so that a
+   * task submitted meanwhile queues (and its caller really waits); returns once they all run.
+   */
+  private static CountDownLatch plugThePool(Hub hub) {
+    CountDownLatch release = new CountDownLatch(1);
+    int threads = hub.threadPool().maxsize();
+    CountDownLatch running = new CountDownLatch(threads);
+    CompletableFuture<Void> allRunning = new CompletableFuture<>();
+    for (int i = 0; i < threads; i++) {
+      hub.threadPool().spawn(() -> {
+        running.countDown();
+        if (running.getCount() == 0) allRunning.complete(null);
+        release.await();
+        return null;
+      });
+    }
+    Hub.await(allRunning);
+    return release;
+  }
+
+  /**
    * A Timeout while the pool reads: the read in the pool completes and its bytes are dropped; the
    * caller's buffer is never written after its call threw; the next call waits for it and finds
    * the position after it.
@@ -331,15 +353,21 @@ class FileObjectThreadTest {
       try (FileObjectThread f = FileObject.open(big, "r")) {
         byte[] mine = new byte[MIB];
         Arrays.fill(mine, (byte) 0x55);
-        Greenlet<Throwable> g = Gevent.spawn(() -> {
-          try (Timeout timeout = Timeout.start(0)) { // fires at the first real wait: while the pool reads
-            f.read(ByteBuffer.wrap(mine));
-            return null;
-          } catch (Timeout t) {
-            return t;
-          }
-        });
-        assertInstanceOf(Timeout.class, g.get());
+        CountDownLatch plug = plugThePool(hub); // the read will wait in the pool's queue
+        try {
+          Greenlet<Throwable> g = Gevent.spawn(() -> {
+            try (Timeout timeout = Timeout.start(0)) { // fires at the first real wait: the read's
+              f.read(ByteBuffer.wrap(mine));
+              return null;
+            } catch (Timeout t) {
+              return t;
+            }
+          });
+          assertInstanceOf(Timeout.class, g.get());
+          assertTrue(f.busy(), "the abandoned read still holds the object's turn");
+        } finally {
+          plug.countDown(); // now the abandoned read runs
+        }
         assertEquals(MIB, f.position(), "the abandoned read completed: the next call waited for it");
         for (byte b : mine) assertEquals((byte) 0x55, b);
         ByteBuffer next = ByteBuffer.allocate(1);
@@ -355,15 +383,20 @@ class FileObjectThreadTest {
   void aTimeoutDuringTheOpenLeaksNothing() throws Exception {
     Path p = sparse("o", 1);
     onFreshHub(hub -> {
-      Greenlet<Throwable> g = Gevent.spawn(() -> {
-        try (Timeout timeout = Timeout.start(0)) {
-          FileObject.open(p, "r").close();
-          return null;
-        } catch (Timeout t) {
-          return t;
-        }
-      });
-      assertInstanceOf(Timeout.class, g.get());
+      CountDownLatch plug = plugThePool(hub);
+      try {
+        Greenlet<Throwable> g = Gevent.spawn(() -> {
+          try (Timeout timeout = Timeout.start(0)) {
+            FileObject.open(p, "r").close();
+            return null;
+          } catch (Timeout t) {
+            return t;
+          }
+        });
+        assertInstanceOf(Timeout.class, g.get());
+      } finally {
+        plug.countDown(); // now the abandoned open runs, and closes what it opened
+      }
       // the leak check after the hub closes (with its pool, once the open has ended) finds no descriptor
     });
   }
