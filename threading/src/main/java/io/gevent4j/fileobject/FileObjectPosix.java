@@ -88,7 +88,8 @@ public final class FileObjectPosix implements FileObject {
    * @param mode {@code r} (read), {@code w} (write), or either with {@code +} (both), each
    *     optionally with {@code b}; {@code a} and {@code x} need a path ({@link FileObjectThread})
    * @param closefd true: {@link #close()} closes {@code fd}. When {@code open} throws, the
-   *     descriptor stays the caller's, open, whatever {@code closefd} says
+   *     descriptor stays the caller's, open (non-blocking already if the mode check failed),
+   *     whatever {@code closefd} says
    * @param name what messages call it (e.g. "the stdout of Popen(...)"); null for
    *     {@code FileObjectPosix(fd N, 'r')}
    * @throws IllegalArgumentException for a negative {@code fd}, or a mode other than those
