@@ -643,6 +643,48 @@ class JdkCallsTest {
     });
   }
 
+  /**
+   * {@code ProcessBuilder.start} spawns the child and waits for it to have started (the JDK's
+   * {@code jspawnhelper} reports through a pipe) without yielding: a greenlet spawning children
+   * back to back for 20 ms holds the hub all along.
+   */
+  @Test
+  void processBuilderStartHoldsTheHubWhileItSpawns() {
+    onFreshHub(hub -> {
+      try (Ticker ticker = new Ticker(hub)) {
+        ticker.awaitTicks(2);
+        CompletableFuture<List<Long>> spawned = new CompletableFuture<>();
+        List<Process> children = new ArrayList<>();
+        ProcessBuilder trueBuilder = new ProcessBuilder("true").redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        hub.execute(() -> {
+          try {
+            children.add(trueBuilder.start()); // the JVM's first spawn loads what spawning needs: not measured
+            int before = ticker.ticks();
+            long begin = System.nanoTime();
+            List<Long> took = new ArrayList<>();
+            while (System.nanoTime() - begin < 20_000_000L) {
+              long start = System.nanoTime();
+              children.add(trueBuilder.start());
+              took.add(System.nanoTime() - start);
+            }
+            took.add(0, (long) (ticker.ticks() - before));
+            for (Process p : children) assertEquals(0, p.waitFor()); // cooperative
+            spawned.complete(took);
+          } catch (Throwable e) {
+            spawned.completeExceptionally(e);
+          }
+        });
+        List<Long> took = new ArrayList<>(Hub.await(spawned, PATIENCE));
+        long ticks = took.remove(0);
+        List<Long> sorted = took.stream().sorted().toList();
+        System.out.printf("[jdkcalls] blocks the hub: ProcessBuilder.start: %d spawns back to back, median %.2f ms, longest %.2f ms, %d ticks%n",
+            sorted.size(), sorted.get(sorted.size() / 2) / 1e6, sorted.get(sorted.size() - 1) / 1e6, ticks);
+        assertEquals(0, ticks, "the timer must not tick while a greenlet spawns");
+      }
+    });
+  }
+
   @Test
   void readingAProcessOutputBlocksTheHub() {
     onFreshHub(hub -> {
