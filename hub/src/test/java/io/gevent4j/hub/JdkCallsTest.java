@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -221,6 +222,7 @@ class JdkCallsTest {
     AtomicInteger over = new AtomicInteger();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     CompletableFuture<Void> allReturned = new CompletableFuture<>();
+    CompletableFuture<Void> releaseDone = new CompletableFuture<>(); // the releaser may still be at work when the calls return
     try (Ticker ticker = new Ticker(hub)) {
       for (int i = 0; i < n; i++) {
         int id = i;
@@ -249,13 +251,18 @@ class JdkCallsTest {
             release.run();
           } catch (Throwable e) {
             failures.add(e);
+          } finally {
+            releaseDone.complete(null);
           }
         });
+      } else {
+        releaseDone.complete(null);
       }
       try {
-        Hub.await(allReturned, PATIENCE);
+        Hub.await(allReturned.thenCombine(releaseDone, (a, b) -> null), PATIENCE);
       } catch (Timeout t) {
-        AssertionError e = new AssertionError(what + ": " + over.get() + " of " + n + " calls returned in " + PATIENCE + " s");
+        AssertionError e = new AssertionError(what + ": " + over.get() + " of " + n + " calls returned in " + PATIENCE + " s"
+            + (releaseDone.isDone() ? "" : ", the release not done"));
         failures.forEach(e::addSuppressed);
         throw e;
       }
@@ -451,6 +458,25 @@ class JdkCallsTest {
   }
 
   @Test
+  void blockingServerSocketChannelAcceptCooperates() {
+    onFreshHub(hub -> {
+      ServerSocketChannel[] servers = new ServerSocketChannel[N];
+      List<SocketChannel> clients = new ArrayList<>();
+      try {
+        cooperates(hub, "ServerSocketChannel.accept (blocking)", N, i -> {
+          servers[i] = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0), 1);
+          return () -> servers[i].accept().close();
+        }, () -> {
+          for (ServerSocketChannel s : servers) clients.add(SocketChannel.open(s.getLocalAddress()));
+        });
+      } finally {
+        for (SocketChannel c : clients) c.close();
+        for (ServerSocketChannel s : servers) if (s != null) s.close();
+      }
+    });
+  }
+
+  @Test
   void datagramSocketReceiveCooperates() {
     onFreshHub(hub -> {
       DatagramSocket[] sockets = new DatagramSocket[N];
@@ -561,6 +587,39 @@ class JdkCallsTest {
         lock.lock();
         lock.unlock();
       }, unlockIt::countDown);
+    });
+  }
+
+  @Test
+  void conditionAwaitCooperates() {
+    onFreshHub(hub -> {
+      ReentrantLock lock = new ReentrantLock();
+      java.util.concurrent.locks.Condition signalled = lock.newCondition();
+      boolean[] done = new boolean[1];
+      cooperates(hub, "Condition.await", N, i -> () -> {
+        lock.lock();
+        try {
+          while (!done[0]) signalled.await();
+        } finally {
+          lock.unlock();
+        }
+      }, () -> {
+        lock.lock();
+        try {
+          done[0] = true;
+          signalled.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      });
+    });
+  }
+
+  @Test
+  void semaphoreAcquireCooperates() {
+    onFreshHub(hub -> {
+      java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(0);
+      cooperates(hub, "Semaphore.acquire", N, i -> permits::acquire, () -> permits.release(N));
     });
   }
 

@@ -155,6 +155,7 @@ class JdkCallsTest {
     AtomicInteger over = new AtomicInteger();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     CompletableFuture<Void> allReturned = new CompletableFuture<>();
+    CompletableFuture<Void> releaseDone = new CompletableFuture<>(); // the releaser may still be at work when the calls return
     try (Ticker ticker = new Ticker(hub)) {
       for (int i = 0; i < n; i++) {
         int id = i;
@@ -182,12 +183,15 @@ class JdkCallsTest {
           release.run();
         } catch (Throwable e) {
           failures.add(e);
+        } finally {
+          releaseDone.complete(null);
         }
       });
       try {
-        Hub.await(allReturned, PATIENCE);
+        Hub.await(allReturned.thenCombine(releaseDone, (a, b) -> null), PATIENCE);
       } catch (Timeout t) {
-        AssertionError e = new AssertionError(what + ": " + over.get() + " of " + n + " calls returned in " + PATIENCE + " s");
+        AssertionError e = new AssertionError(what + ": " + over.get() + " of " + n + " calls returned in " + PATIENCE + " s"
+            + (releaseDone.isDone() ? "" : ", the release not done"));
         failures.forEach(e::addSuppressed);
         throw e;
       }
