@@ -40,8 +40,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -54,8 +57,8 @@ import org.junit.jupiter.api.Test;
  * <p>A row that <b>cooperates</b>: {@value #N} greenlets of one hub each make the call and wait in
  * it; a greenlet of the same hub releases them only once all {@value #N} are in their call and a
  * timer greenlet of the hub has ticked 3 more times. So each call overlapped all the others, and
- * the timer ticked while each was waiting (a call that held the hub thread would hang the row:
- * nothing else of the hub could run to release it).
+ * the timer ticked while each was waiting. A call that held the hub thread would never be
+ * released (the releaser is a greenlet of that hub): the row would fail at its time-out.
  *
  * <p>A row that <b>blocks the hub</b>: greenlets make the call one after the other; a plain
  * thread releases each {@value #PIN_SECONDS} s after it started. The timer did not tick while
@@ -594,7 +597,7 @@ class JdkCallsTest {
   void conditionAwaitCooperates() {
     onFreshHub(hub -> {
       ReentrantLock lock = new ReentrantLock();
-      java.util.concurrent.locks.Condition signalled = lock.newCondition();
+      Condition signalled = lock.newCondition();
       boolean[] done = new boolean[1];
       cooperates(hub, "Condition.await", N, i -> () -> {
         lock.lock();
@@ -618,7 +621,7 @@ class JdkCallsTest {
   @Test
   void semaphoreAcquireCooperates() {
     onFreshHub(hub -> {
-      java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(0);
+      Semaphore permits = new Semaphore(0);
       cooperates(hub, "Semaphore.acquire", N, i -> permits::acquire, () -> permits.release(N));
     });
   }
@@ -923,7 +926,7 @@ class JdkCallsTest {
         ran.complete("ran");
         q.add("from the greenlet");
       });
-      assertNull(q.poll((long) (PIN_SECONDS * 1000), java.util.concurrent.TimeUnit.MILLISECONDS));
+      assertNull(q.poll((long) (PIN_SECONDS * 1000), TimeUnit.MILLISECONDS));
       assertTrue(!ran.isDone(), "the greenlet did not run while its owner waited in the JDK");
       assertEquals("ran", Hub.await(ran, PATIENCE));
       assertEquals("from the greenlet", q.poll());
