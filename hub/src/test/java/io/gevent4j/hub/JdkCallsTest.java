@@ -45,6 +45,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -293,13 +294,19 @@ class JdkCallsTest {
    * during any of them, one at a time, each as long as its release took.
    */
   static Outcome blocksTheHub(Hub hub, String what, int n, Row row, Release release) throws InterruptedException {
-    BlockingQueue<Integer> started = new LinkedBlockingQueue<>();
+    // A greenlet tells the releaser its call starts without a wait of its own (no JDK lock, which
+    // could park it and let the timer tick): a lock-free queue and an unpark.
+    ConcurrentLinkedQueue<Integer> started = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     Thread releaser = Thread.ofPlatform().name("releaser").start(() -> {
       try {
         for (int k = 0; k < n; k++) {
-          Integer id = started.poll((long) PATIENCE, SECONDS);
-          if (id == null) throw new AssertionError("no call started in " + PATIENCE + " s");
+          long deadline = System.nanoTime() + (long) (PATIENCE * 1e9);
+          Integer id;
+          while ((id = started.poll()) == null) {
+            if (System.nanoTime() > deadline) throw new AssertionError("no call started in " + PATIENCE + " s");
+            LockSupport.parkNanos(deadline - System.nanoTime());
+          }
           Thread.sleep((long) (PIN_SECONDS * 1000));
           release.release(id);
         }
@@ -313,6 +320,7 @@ class JdkCallsTest {
         Call call = row.prepare(i);
         return () -> {
           started.add(i);
+          LockSupport.unpark(releaser);
           call.run();
         };
       }, null);
