@@ -43,6 +43,8 @@ final class GroupHub {
   private final CompletableFuture<Double> stop = new CompletableFuture<>();
   /** Completed when the hub is closed and its thread has ended. */
   final HubFuture<Void> ended = new HubFuture<>();
+  /** Set when the owner begins killing the hub's greenlets: a task that fails then was killed. */
+  volatile boolean killing;
 
   GroupHub(HubGroup group, int index, String name) {
     this.group = group;
@@ -118,6 +120,7 @@ final class GroupHub {
   /** Lets the greenlets finish for {@code grace} seconds, then kills what is left. Owner only. */
   private void shutDown(Hub h, double grace) {
     if (grace > 0 && (h.greenletCount() > 0 || !queued.isEmpty())) join(h, grace);
+    killing = true;
     long deadline = System.nanoTime() + (long) (HubGroup.KILL_WAIT * 1e9);
     for (int round = 0; round < KILL_ROUNDS; round++) {
       List<RawGreenlet> live = h.liveGreenlets();

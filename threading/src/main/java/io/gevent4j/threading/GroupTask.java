@@ -46,12 +46,20 @@ final class GroupTask<T> extends HubFuture<T> implements Runnable {
     try {
       complete(task.call());
     } catch (GreenletExit killed) {
-      super.cancel(false);
+      completeExceptionally(killed("was killed", killed));
       throw killed; // the greenlet ends as killed: a success for its hub
     } catch (Throwable t) {
-      completeExceptionally(t);
+      // A kill that interrupted a JDK call surfaces as that call's exception (an
+      // InterruptedException, a SocketException): while the closing group kills, it is the kill.
+      completeExceptionally(slot.killing ? killed("was killed as " + slot.group + " closed", t) : t);
       if (escapes) throw sneaky(t);
     }
+  }
+
+  private static CancellationException killed(String what, Throwable cause) {
+    CancellationException e = new CancellationException("the task " + what);
+    e.initCause(cause);
+    return e;
   }
 
   /** The group closed before the task ran: it never will. */

@@ -438,6 +438,9 @@ public final class HubGroup implements Executor, AutoCloseable {
    * their futures end with a {@code CancellationException}. Idempotent; a second or concurrent
    * call returns once the first is done. From any thread or greenlet outside the group; not
    * from a task running on one of its hubs' thread pools either (the hub's close waits for it).
+   * Not interruptible, as {@code ExecutorService.close()}: a greenlet that never yields (a CPU
+   * loop) holds its hub, and this waits for it as long as it runs (the blocking monitor,
+   * {@code gevent.monitorThread=true}, reports such a greenlet).
    *
    * @param timeout seconds; 0 kills at once; infinity waits as long as it takes
    * @throws IllegalArgumentException for a negative or NaN timeout
