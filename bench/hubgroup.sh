@@ -28,6 +28,9 @@
 # Knobs (environment): HUBS="1 2" SERVER_CPUS=0 CLIENT_CPUS=1 TESTS="echo http" ROUNDS=1
 #   WARMUP=3 DURATION=10 ECHO_CONNECTIONS=100 HTTP_CONNECTIONS=50 WRK_THREADS=1 LOOP=libev
 #   IMPLS="netty hubgroup" PORT=17910
+#   SYSCALLS=1: echo only, the server's system calls per request (perf stat over the middle of the
+#     measured period; sc_write is the loops' eventfd wake-ups: a hub or event loop woken by
+#     another thread), printed after the tables
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,9 +47,12 @@ WRK_THREADS=${WRK_THREADS:-1}
 LOOP=${LOOP:-libev}
 IMPLS=${IMPLS:-"netty hubgroup"}
 PORT=${PORT:-17910}
+SYSCALLS=${SYSCALLS:-0}
+PERF_EVENTS=$(sed 's/\([a-z_0-9]*\)/syscalls:sys_enter_\1/g' <<<"read,recvfrom,write,sendto,writev,epoll_wait,epoll_pwait,epoll_pwait2,futex"),context-switches
 # shellcheck source=load/common.sh
 . bench/load/common.sh
 case " $TESTS " in *" http "*) command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk)" ;; esac
+[ "$SYSCALLS" = 1 ] && { command -v perf >/dev/null || die "perf is missing (apt-get install linux-perf)"; }
 unzip -l "$JAR" io/gevent4j/bench/load/HubGroupEchoServer.class >/dev/null || die "$JAR has no HubGroup servers: ./dev mvn -o -q -pl hub,threading,bench package -DskipTests"
 
 LOOP_THREADS="hub-,multiThreadIoEv" # thread names as /proc keeps them (15 characters)
@@ -102,11 +108,24 @@ children_ticks() { # CPU of this shell's reaped children (wrk), in ticks: `times
 }
 
 run_echo() { # label n -> RESULT line
-  local label=$1 n=$2 line
-  line=$(taskset -c "$CLIENT_CPUS" "$JAVA" "${JVM[@]}" -Dbench.serverThreads="$LOOP_THREADS" -cp "$JAR" io.gevent4j.bench.load.EchoClient \
-      "$label" "$PORT" "$ECHO_CONNECTIONS" "$WARMUP" "$DURATION" 64 "$SERVER_PID" 2>>"$LOGDIR/client.log" | grep '^RESULT' || true)
+  local label=$1 n=$2 line out="$LOGDIR/echo.$label.$round.out" window syscalls=
+  taskset -c "$CLIENT_CPUS" "$JAVA" "${JVM[@]}" -Dbench.serverThreads="$LOOP_THREADS" -cp "$JAR" io.gevent4j.bench.load.EchoClient \
+      "$label" "$PORT" "$ECHO_CONNECTIONS" "$WARMUP" "$DURATION" 64 "$SERVER_PID" >"$out" 2>>"$LOGDIR/client.log" &
+  local client=$!
+  if [ "$SYSCALLS" = 1 ]; then
+    # the server's system calls over the middle of the measured period, per request (one send per echo)
+    window=$(awk -v d="$DURATION" 'BEGIN { printf "%.1f", d / 2 }')
+    sleep "$(awk -v w="$WARMUP" -v d="$DURATION" 'BEGIN { printf "%.1f", w + 1 + d / 4 }')"
+    perf stat -e "$PERF_EVENTS" -p "$SERVER_PID" -o "$LOGDIR/stat.$label.$round.txt" -- sleep "$window" 2>/dev/null
+    syscalls=$(awk '/sys_enter_|context-switches/ {
+        gsub(/,/, "", $1); name = $2; sub(/syscalls:sys_enter_/, "", name); sub(/context-switches/, "cs", name); n[name] += $1; order[++k] = name
+        if (name == "sendto" || name == "writev") sends += $1 }
+      END { for (i = 1; i <= k; i++) if (sends > 0) printf " sc_%s=%.3f", order[i], n[order[i]] / sends }' "$LOGDIR/stat.$label.$round.txt")
+  fi
+  wait "$client" || true
+  line=$(grep '^RESULT' "$out" || true)
   [ -n "$line" ] || die "the echo client failed against $label: $(tail -n 3 "$LOGDIR/client.log")"
-  echo "$line test=echo n=$n"
+  echo "$line test=echo n=$n$syscalls"
 }
 
 run_http() { # label n -> RESULT line
@@ -189,3 +208,13 @@ printf '%s\n' "${RESULTS[@]}" | awk -v tests="$TESTS" -v hubs="$HUBS" -v impls="
     print "\n(best of the rounds; server/client: CPU used, in % of one core; µs/req: server JVM CPU per request; loop µs/req: its loop threads only;"
     print " ÷ N=1: loop µs/req over the same server with the first N; others: cores used by the rest of the machine)"
   }'
+if [ "$SYSCALLS" = 1 ]; then
+  echo
+  echo "echo: the server's system calls per request (per send; the best round's; cs: context switches):"
+  printf '%s\n' "${RESULTS[@]}" | awk '
+    function field(k,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] } }
+    field("test") == "echo" { k = field("label"); r = field("rps") + 0
+      if (!(k in best) || r > best[k]) { best[k] = r; line[k] = ""; for (i = 1; i <= NF; i++) if ($i ~ /^sc_/) line[k] = line[k] " " substr($i, 4) }
+      if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
+    END { for (i = 1; i <= n; i++) printf "  %-12s%s\n", order[i], line[order[i]] }'
+fi
