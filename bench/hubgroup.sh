@@ -27,7 +27,8 @@
 # Usage: bench/hubgroup.sh                (3 s warm-up + 10 s measured per server and test; ~2.5 min)
 # Knobs (environment): HUBS="1 2" SERVER_CPUS=0 CLIENT_CPUS=1 TESTS="echo http" ROUNDS=1
 #   WARMUP=3 DURATION=10 ECHO_CONNECTIONS=100 HTTP_CONNECTIONS=50 WRK_THREADS=1 LOOP=libev
-#   IMPLS="netty hubgroup" PORT=17910
+#   IMPLS="netty hubgroup" PORT=17910 (IMPLS may add "hub": one hub on the main thread, no group, the
+#     load harness's GeventEchoServer / GeventHttpServerMain; N=1 only)
 #   SYSCALLS=1: echo only, the server's system calls per request (perf stat over the middle of the
 #     measured period; sc_write is the loops' eventfd wake-ups: a hub or event loop woken by
 #     another thread), printed after the tables
@@ -69,8 +70,10 @@ main_of() { # test impl -> main class and its flags
   case "$1:$2" in
     echo:hubgroup) echo "-Dgevent.loop=$LOOP -Dbench.hubs=$3 $p.HubGroupEchoServer" ;;
     echo:netty) echo "-Dbench.loops=$3 $p.NettyEchoServer" ;;
+    echo:hub) echo "-Dgevent.loop=$LOOP $p.GeventEchoServer" ;;
     http:hubgroup) echo "-Dgevent.loop=$LOOP -Dbench.hubs=$3 $p.HubGroupHttpServerMain" ;;
     http:netty) echo "-Dbench.loops=$3 $p.NettyHttpServerMain" ;;
+    http:hub) echo "-Dgevent.loop=$LOOP $p.GeventHttpServerMain" ;;
     *) die "unknown server $1:$2" ;;
   esac
 }
@@ -156,7 +159,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for test in $TESTS; do
     # every (impl, N) once per round, the order rotated each round
     combos=()
-    for n in $HUBS; do for impl in $IMPLS; do combos+=("$impl:$n"); done; done
+    for n in $HUBS; do for impl in $IMPLS; do [ "$impl" = hub ] && [ "$n" != 1 ] || combos+=("$impl:$n"); done; done
     shift_by=$(( (round - 1) % ${#combos[@]} ))
     for combo in "${combos[@]:shift_by}" "${combos[@]:0:shift_by}"; do
       impl=${combo%%:*} n=${combo##*:}

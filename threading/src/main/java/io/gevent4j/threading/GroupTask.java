@@ -18,7 +18,8 @@ import java.util.concurrent.CancellationException;
  */
 final class GroupTask<T> extends HubFuture<T> implements Runnable {
   private final GroupHub slot;
-  private final Callable<T> task;
+  /** Dropped once run: what it captured must not live as long as the future (gevent clears _run). */
+  private Callable<T> task;
   /** The group's own work (stopping servers): runs even while the group closes. */
   private final boolean internal;
   /** execute(): a failure escapes the greenlet, for its hub to log; submit(): it goes to the future. */
@@ -36,6 +37,8 @@ final class GroupTask<T> extends HubFuture<T> implements Runnable {
   /** The greenlet's body, on the slot's hub. */
   @Override
   public void run() {
+    Callable<T> body = task;
+    task = null;
     if (!slot.queued.remove(this)) return; // cancelled, or dropped by the closing group, before it ran
     running = RawGreenlet.current();
     if (isDone()) return; // cancelled meanwhile
@@ -44,7 +47,7 @@ final class GroupTask<T> extends HubFuture<T> implements Runnable {
       return;
     }
     try {
-      complete(task.call());
+      complete(body.call());
     } catch (GreenletExit killed) {
       completeExceptionally(killed("was killed", killed));
       throw killed; // the greenlet ends as killed: a success for its hub
@@ -64,6 +67,7 @@ final class GroupTask<T> extends HubFuture<T> implements Runnable {
 
   /** The group closed before the task ran: it never will. */
   void dropped() {
+    task = null;
     completeExceptionally(new CancellationException(slot.group + " was closed before this task started"));
   }
 

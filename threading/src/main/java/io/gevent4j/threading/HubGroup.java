@@ -378,6 +378,9 @@ public final class HubGroup implements Executor, AutoCloseable {
         t.addSuppressed(again);
       }
       Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+      if (cause instanceof java.util.concurrent.CancellationException && closing()) {
+        cause = new IllegalStateException(this + " was closed while serve() started its servers", cause);
+      }
       if (cause instanceof IOException io) throw io;
       throw sneaky(cause);
     }
