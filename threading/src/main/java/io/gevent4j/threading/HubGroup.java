@@ -53,8 +53,10 @@ import org.slf4j.LoggerFactory;
  * ({@link Hub#greenletCount()}: every greenlet, whoever spawned it — a server's connections
  * too) plus the tasks handed to it by this group that have not started yet. Both are counters
  * read without a lock, so choosing a hub costs N reads; a hub busy with many greenlets gets
- * fewer new tasks. Ties go round-robin. A greenlet that burns CPU counts as much as one that
- * sleeps: the load counts greenlets, not CPU time.
+ * fewer new tasks. Ties go round-robin. The figure is a snapshot, not a reservation: concurrent
+ * submitters may pick the same hub, and a task whose greenlet is starting counts twice for an
+ * instant (alive, and not yet taken off the queued count). A greenlet that burns CPU counts as
+ * much as one that sleeps: the load counts greenlets, not CPU time.
  *
  * <p><b>Failures.</b> An exception escaping a greenlet is logged by its hub, which goes on, as
  * on any hub; a {@link VirtualMachineError} (other than {@link OutOfMemoryError}) that a hub
