@@ -9,7 +9,7 @@ module io.gevent4j.hub {
   requires jdk.jfr;
 
   exports io.gevent4j.hub;
-  exports io.gevent4j.hub.internal to io.gevent4j.sync, io.gevent4j.greenlet, io.gevent4j.io, io.gevent4j.subprocess, io.gevent4j.dns;
+  exports io.gevent4j.hub.internal to io.gevent4j.sync, io.gevent4j.greenlet, io.gevent4j.io, io.gevent4j.subprocess, io.gevent4j.dns, io.gevent4j.threading;
 
   uses io.gevent4j.hub.Resolver.Provider;
 }

@@ -5,6 +5,7 @@
  */
 module io.gevent4j.subprocess {
   requires transitive io.gevent4j.greenlet;
+  requires io.gevent4j.threading;
 
   exports io.gevent4j.subprocess;
 }

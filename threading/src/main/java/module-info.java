@@ -7,5 +7,6 @@ module io.gevent4j.threading {
   requires transitive io.gevent4j.io;
   requires org.slf4j;
 
+  exports io.gevent4j.fileobject;
   exports io.gevent4j.threading;
 }

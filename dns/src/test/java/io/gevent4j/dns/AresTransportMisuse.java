@@ -1,5 +1,8 @@
 package io.gevent4j.dns;
 
+import static io.gevent4j.dns.FakeDns.ANSWER;
+import static io.gevent4j.dns.FakeDns.SILENT;
+
 import io.gevent4j.hub.BlockingSwitchOutError;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.testing.Misuse;
@@ -9,7 +12,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,15 +26,12 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AresTransportMisuse {
   private AresTransportMisuse() {}
 
-  private static final FakeDnsServer.Answer ANSWER = (q, tcp) -> List.of(FakeDnsServer.reply(q));
-  private static final FakeDnsServer.Answer SILENT = (q, tcp) -> List.of();
-
   private static byte[] query() {
-    return FakeDnsServer.query("misuse.example", 42).toWire();
+    return FakeDns.query("misuse.example", 42).toWire();
   }
 
   private static DnsConfig config(InetSocketAddress server) {
-    return new DnsConfig(List.of(server), 2, 1, List.of(), 1, Path.of("/etc/hosts"));
+    return FakeDns.config(2, 1, List.of(server));
   }
 
   /** Runs {@code body} on a new platform thread (with a hub of its own if it makes one) and rethrows what it threw. */
@@ -49,11 +48,20 @@ public final class AresTransportMisuse {
     if (thrown.get() != null) throw thrown.get();
   }
 
+  /** A transport on this thread's hub that has made one exchange with {@code server}; then the hub is closed under it. */
+  private static AresTransport usedThenHubClosed(FakeDns server) throws java.io.IOException {
+    Hub hub = Hub.current();
+    AresTransport t = new AresTransport(hub, server.config(2, 1));
+    t.exchange(query());
+    hub.close();
+    return t;
+  }
+
   static Misuse.Cases cases() {
     Misuse.Cases c = new Misuse.Cases();
     c.add("transport/closed", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER)) {
-        AresTransport t = new AresTransport(Hub.current(), config(server.address()));
+      try (FakeDns server = FakeDns.answering(ANSWER)) {
+        AresTransport t = new AresTransport(Hub.current(), server.config(2, 1));
         t.exchange(query());
         t.close();
         k.expect(ClosedChannelException.class, "AresTransport", "closed");
@@ -61,8 +69,8 @@ public final class AresTransportMisuse {
       }
     });
     c.add("transport/closed-twice-from-two-threads", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER)) {
-        AresTransport t = new AresTransport(Hub.current(), config(server.address()));
+      try (FakeDns server = FakeDns.answering(ANSWER)) {
+        AresTransport t = new AresTransport(Hub.current(), server.config(2, 1));
         t.exchange(query());
         k.expectReturn();
         onOwnThread(t::close);
@@ -70,61 +78,54 @@ public final class AresTransportMisuse {
       }
     });
     c.add("transport/hub-closed", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER)) {
+      try (FakeDns server = FakeDns.answering(ANSWER)) {
         onOwnThread(() -> {
-          Hub hub = Hub.current();
-          AresTransport t = new AresTransport(hub, config(server.address()));
-          t.exchange(query());
-          hub.close();
+          AresTransport t = usedThenHubClosed(server);
           k.expect(ClosedChannelException.class, "AresTransport", "closed", "hub");
           t.exchange(query());
         });
       }
     });
     c.add("transport/hub-closed-then-close", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER)) {
+      try (FakeDns server = FakeDns.answering(ANSWER)) {
         onOwnThread(() -> {
-          Hub hub = Hub.current();
-          AresTransport t = new AresTransport(hub, config(server.address()));
-          t.exchange(query());
-          hub.close();
+          AresTransport t = usedThenHubClosed(server);
           k.expectReturn();
           t.close();
         });
       }
     });
     c.add("transport/new-on-closed-hub", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER)) {
+      try (FakeDns server = FakeDns.answering(ANSWER)) {
         onOwnThread(() -> {
           Hub hub = Hub.current();
           hub.close();
           k.expect(IllegalStateException.class, "hub", "closed");
-          new AresTransport(hub, config(server.address()));
+          new AresTransport(hub, server.config(2, 1));
         });
       }
     });
     c.add("transport/null-query", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER); AresTransport t = new AresTransport(Hub.current(), config(server.address()))) {
+      try (FakeDns server = FakeDns.answering(ANSWER); AresTransport t = new AresTransport(Hub.current(), server.config(2, 1))) {
         k.expect(NullPointerException.class, "query");
         t.exchange(null);
       }
     });
     c.add("transport/short-query", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER); AresTransport t = new AresTransport(Hub.current(), config(server.address()))) {
+      try (FakeDns server = FakeDns.answering(ANSWER); AresTransport t = new AresTransport(Hub.current(), server.config(2, 1))) {
         k.expect(IllegalArgumentException.class, "0 bytes");
         t.exchange(new byte[0]);
       }
     });
     c.add("transport/huge-query", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER); AresTransport t = new AresTransport(Hub.current(), config(server.address()))) {
+      try (FakeDns server = FakeDns.answering(ANSWER); AresTransport t = new AresTransport(Hub.current(), server.config(2, 1))) {
         k.expect(IllegalArgumentException.class, "65536 bytes");
         t.exchange(new byte[65536]);
       }
     });
     c.add("transport/garbage-query", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER); // which cannot answer it
-           AresTransport t = new AresTransport(Hub.current(),
-               new DnsConfig(List.of(server.address()), 0.05, 1, List.of(), 1, Path.of("/etc/hosts")))) {
+      try (FakeDns server = FakeDns.answering(SILENT); // the garbage parses as a header without a question: ANSWER would fail on it
+           AresTransport t = new AresTransport(Hub.current(), server.config(0.05, 1))) {
         byte[] garbage = new byte[300];
         java.util.Arrays.fill(garbage, (byte) 0xff);
         k.expect(SocketTimeoutException.class, "ARES_ETIMEOUT"); // sent as it is; nothing answers it
@@ -132,7 +133,7 @@ public final class AresTransportMisuse {
       }
     });
     c.add("transport/inside-a-hub-callback", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER); AresTransport t = new AresTransport(Hub.current(), config(server.address()))) {
+      try (FakeDns server = FakeDns.answering(ANSWER); AresTransport t = new AresTransport(Hub.current(), server.config(2, 1))) {
         CompletableFuture<Throwable> thrown = new CompletableFuture<>();
         Hub.current().callSoon(() -> {
           try {
@@ -166,7 +167,7 @@ public final class AresTransportMisuse {
       new AresTransport(null, config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53)));
     });
     c.add("transport/from-a-plain-thread", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER); AresTransport t = new AresTransport(Hub.current(), config(server.address()))) {
+      try (FakeDns server = FakeDns.answering(ANSWER); AresTransport t = new AresTransport(Hub.current(), server.config(2, 1))) {
         k.expectReturn();
         CompletableFuture<byte[]> r = CompletableFuture.supplyAsync(() -> {
           try {
@@ -179,7 +180,7 @@ public final class AresTransportMisuse {
       }
     });
     c.add("transport/interrupted-plain-thread", k -> {
-      try (FakeDnsServer server = new FakeDnsServer(SILENT); AresTransport t = new AresTransport(Hub.current(), config(server.address()))) {
+      try (FakeDns server = FakeDns.answering(SILENT); AresTransport t = new AresTransport(Hub.current(), server.config(2, 1))) {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread waiter = Thread.ofPlatform().start(() -> {
           try {

@@ -1,5 +1,7 @@
 package io.gevent4j.dns;
 
+import static io.gevent4j.dns.FakeDns.ANSWER;
+import static io.gevent4j.dns.FakeDns.SILENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,8 +13,6 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.testing.HubTesting;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.DatagramSocket;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.xbill.DNS.ARecord;
@@ -31,36 +30,45 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 
 /**
- * The {@code ares} transport against a nameserver written in the test ({@link FakeDnsServer}: UDP
- * and TCP on one loopback port, canned replies made with dnsjava), on this run's backend. Every
- * test runs on a fresh hub and checks descriptors and threads after (HubTesting).
+ * The {@code ares} transport against a nameserver written in the test ({@link FakeDns}: UDP and
+ * TCP on one loopback port, canned replies made with dnsjava), on this run's backend. Every test
+ * runs on a fresh hub and checks descriptors and threads after (HubTesting).
  */
 @Timeout(60)
 class AresTransportTest {
-  private static final FakeDnsServer.Answer ANSWER = (q, tcp) -> List.of(FakeDnsServer.reply(q));
-  private static final FakeDnsServer.Answer SILENT = (q, tcp) -> List.of();
-
   /** Sends {@code name}'s query with {@code id} and parses the reply. */
   private static Message exchange(Transport t, String name, int id) throws IOException {
-    return new Message(t.exchange(FakeDnsServer.query(name, id).toWire()));
+    return new Message(t.exchange(FakeDns.query(name, id).toWire()));
   }
 
-  /** The reply answers {@code name}'s query {@code id} with FakeDnsServer.ADDRESS. */
+  /** The reply answers {@code name}'s query {@code id} with FakeDns.ADDRESS. */
   private static void assertAnswered(Message reply, String name, int id) {
     assertEquals(id, reply.getHeader().getID());
-    assertEquals(FakeDnsServer.query(name, id).getQuestion(), reply.getQuestion());
+    assertEquals(FakeDns.query(name, id).getQuestion(), reply.getQuestion());
     List<org.xbill.DNS.Record> answers = reply.getSection(Section.ANSWER);
     assertEquals(1, answers.size(), reply.toString());
-    assertEquals(FakeDnsServer.ADDRESS, ((ARecord) answers.get(0)).getAddress());
+    assertEquals(FakeDns.ADDRESS, ((ARecord) answers.get(0)).getAddress());
+  }
+
+  /** {@link FakeDns#answer} with another ID. */
+  private static Message wrongId(Message query) {
+    Message r = FakeDns.answer(query);
+    r.getHeader().setID((query.getHeader().getID() + 1) & 0xffff);
+    return r;
+  }
+
+  /** {@link FakeDns#answer} to another question (same ID). */
+  private static Message wrongQuestion(Message query) {
+    return FakeDns.answer(FakeDns.query("other-" + query.getQuestion().getName(), query.getHeader().getID()));
   }
 
   @Test
   void aReplyIsReturned() {
     HubTesting.onFreshHub(hub -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
+      try (FakeDns server = FakeDns.answering(ANSWER); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
         assertAnswered(exchange(t, "example.com", 0x1234), "example.com", 0x1234);
         assertAnswered(exchange(t, "example.org", 0x4321), "example.org", 0x4321); // a second one, after the socket closed
-        assertEquals(2, server.udpQueries.get());
+        assertEquals(2, server.udpQueries());
         assertEquals(0, t.waiting());
       }
     });
@@ -68,14 +76,9 @@ class AresTransportTest {
 
   @Test
   void aReplyFromAnIpv6Server() throws Exception {
-    InetAddress v6 = InetAddress.getByName("::1");
-    try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(v6, 0))) {
-      assertTrue(probe.getLocalAddress() instanceof Inet6Address);
-    } catch (IOException noIpv6) {
-      Assumptions.abort("no IPv6 loopback here: " + noIpv6);
-    }
+    InetAddress v6 = FakeDns.ipv6LoopbackOrAbort();
     HubTesting.onFreshHub(hub -> {
-      try (FakeDnsServer server = new FakeDnsServer(v6, ANSWER); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
+      try (FakeDns server = FakeDns.answering(v6, ANSWER); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
         assertAnswered(exchange(t, "six.example", 6), "six.example", 6);
         assertTrue(t.toString().contains("[0:0:0:0:0:0:0:1]:" + server.address().getPort()), t.toString());
       }
@@ -86,7 +89,7 @@ class AresTransportTest {
   @Test
   void fiveHundredConcurrentExchangesFromGreenlets() {
     HubTesting.onFreshHub(hub -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER); AresTransport t = new AresTransport(hub, server.config(1, 3))) {
+      try (FakeDns server = FakeDns.answering(ANSWER); AresTransport t = new AresTransport(hub, server.config(1, 3))) {
         List<Greenlet<Object>> greenlets = new ArrayList<>();
         for (int i = 1; i <= 500; i++) {
           int id = i;
@@ -103,7 +106,7 @@ class AresTransportTest {
           assertInstanceOf(Message.class, result, "exchange " + i);
           assertAnswered((Message) result, "host" + i + ".example", i);
         }
-        assertTrue(server.udpQueries.get() >= 500, "queries " + server.udpQueries);
+        assertTrue(server.udpQueries() >= 500, "queries " + server.udpQueries());
         assertEquals(0, t.waiting());
       }
     });
@@ -113,7 +116,7 @@ class AresTransportTest {
   @Test
   void aSilentServerIsATimeoutAfterTheTries() {
     HubTesting.onFreshHub(hub -> {
-      try (FakeDnsServer server = new FakeDnsServer(SILENT); AresTransport t = new AresTransport(hub, server.config(0.1, 2))) {
+      try (FakeDns server = FakeDns.answering(SILENT); AresTransport t = new AresTransport(hub, server.config(0.1, 2))) {
         long started = System.nanoTime();
         SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> exchange(t, "silent.example", 1));
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -121,7 +124,7 @@ class AresTransportTest {
         String server127 = "127.0.0.1:" + server.address().getPort();
         assertTrue(e.getMessage().contains(server127) && e.getMessage().contains("0.1 s") && e.getMessage().contains("2 tries")
             && e.getMessage().contains("ARES_ETIMEOUT"), e.getMessage());
-        assertEquals(2, server.udpQueries.get());
+        assertEquals(2, server.udpQueries());
       }
     });
   }
@@ -130,13 +133,13 @@ class AresTransportTest {
   @Test
   void aTruncatedReplyIsAskedAgainOverTcp() {
     HubTesting.onFreshHub(hub -> {
-      FakeDnsServer.Answer truncating = (q, tcp) -> List.of(tcp ? FakeDnsServer.reply(q) : FakeDnsServer.truncated(q));
-      try (FakeDnsServer server = new FakeDnsServer(truncating); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
+      FakeDns.Answer truncating = (q, tcp) -> List.of(tcp ? FakeDns.answer(q) : FakeDns.truncated(q));
+      try (FakeDns server = FakeDns.answering(truncating); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
         Message reply = exchange(t, "big.example", 77);
         assertAnswered(reply, "big.example", 77);
         assertFalse(reply.getHeader().getFlag(Flags.TC));
-        assertEquals(1, server.udpQueries.get());
-        assertEquals(1, server.tcpQueries.get());
+        assertEquals(1, server.udpQueries());
+        assertEquals(1, server.tcpQueries());
       }
     });
   }
@@ -145,16 +148,14 @@ class AresTransportTest {
   @Test
   void aReplyWithAWrongIdOrQuestionIsIgnored() {
     HubTesting.onFreshHub(hub -> {
-      FakeDnsServer.Answer wrongFirst = (q, tcp) -> List.of(FakeDnsServer.wrongId(q), FakeDnsServer.wrongQuestion(q),
-          FakeDnsServer.reply(q));
-      try (FakeDnsServer server = new FakeDnsServer(wrongFirst); AresTransport t = new AresTransport(hub, server.config(2, 1))) {
+      FakeDns.Answer wrongFirst = (q, tcp) -> List.of(wrongId(q), wrongQuestion(q), FakeDns.answer(q));
+      try (FakeDns server = FakeDns.answering(wrongFirst); AresTransport t = new AresTransport(hub, server.config(2, 1))) {
         assertAnswered(exchange(t, "right.example", 11), "right.example", 11);
       }
-      for (FakeDnsServer.Answer wrongOnly : List.<FakeDnsServer.Answer>of((q, tcp) -> List.of(FakeDnsServer.wrongId(q)),
-          (q, tcp) -> List.of(FakeDnsServer.wrongQuestion(q)))) {
-        try (FakeDnsServer server = new FakeDnsServer(wrongOnly); AresTransport t = new AresTransport(hub, server.config(0.1, 1))) {
+      for (FakeDns.Answer wrongOnly : List.<FakeDns.Answer>of((q, tcp) -> List.of(wrongId(q)), (q, tcp) -> List.of(wrongQuestion(q)))) {
+        try (FakeDns server = FakeDns.answering(wrongOnly); AresTransport t = new AresTransport(hub, server.config(0.1, 1))) {
           assertThrows(SocketTimeoutException.class, () -> exchange(t, "wrong.example", 12));
-          assertEquals(1, server.udpQueries.get());
+          assertEquals(1, server.udpQueries());
         }
       }
     });
@@ -164,11 +165,11 @@ class AresTransportTest {
   @Test
   void aServfailIsReturnedAsItIs() {
     HubTesting.onFreshHub(hub -> {
-      FakeDnsServer.Answer servfail = (q, tcp) -> List.of(FakeDnsServer.failure(q, FakeDnsServer.SERVFAIL));
-      try (FakeDnsServer server = new FakeDnsServer(servfail); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
+      FakeDns.Answer servfail = (q, tcp) -> List.of(FakeDns.reply(q, Rcode.SERVFAIL));
+      try (FakeDns server = FakeDns.answering(servfail); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
         Message reply = exchange(t, "fail.example", 3);
         assertEquals(Rcode.SERVFAIL, reply.getRcode());
-        assertEquals(1, server.udpQueries.get()); // not asked again
+        assertEquals(1, server.udpQueries()); // not asked again
       }
     });
   }
@@ -177,11 +178,8 @@ class AresTransportTest {
   @Test
   void aRefusedPortIsAConnectException() {
     HubTesting.onFreshHub(hub -> {
-      InetSocketAddress nobody;
-      try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-        nobody = (InetSocketAddress) s.getLocalSocketAddress();
-      }
-      DnsConfig config = new DnsConfig(List.of(nobody), 10, 2, List.of(), 1, java.nio.file.Path.of("/etc/hosts"));
+      InetSocketAddress nobody = FakeDns.unusedUdpPort();
+      DnsConfig config = FakeDns.config(10, 2, List.of(nobody));
       try (AresTransport t = new AresTransport(hub, config)) {
         long started = System.nanoTime();
         ConnectException e = assertThrows(ConnectException.class, () -> exchange(t, "refused.example", 4));
@@ -195,7 +193,7 @@ class AresTransportTest {
   @Test
   void closeWhileQueriesWait() {
     HubTesting.onFreshHub(hub -> {
-      try (FakeDnsServer server = new FakeDnsServer(SILENT)) {
+      try (FakeDns server = FakeDns.answering(SILENT)) {
         AresTransport t = new AresTransport(hub, server.config(10, 2));
         List<Greenlet<Object>> waiting = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -233,7 +231,7 @@ class AresTransportTest {
   @Test
   void closeFromAnotherThread() {
     HubTesting.onFreshHub(hub -> {
-      try (FakeDnsServer server = new FakeDnsServer(SILENT)) {
+      try (FakeDns server = FakeDns.answering(SILENT)) {
         AresTransport t = new AresTransport(hub, server.config(10, 2));
         Greenlet<Object> waiter = Greenlet.spawn(() -> {
           try {
@@ -257,7 +255,7 @@ class AresTransportTest {
   @Test
   void twoHubsEachWithTheirOwnTransport() {
     HubTesting.onFreshHub(hub -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER)) {
+      try (FakeDns server = FakeDns.answering(ANSWER)) {
         AtomicReference<Throwable> otherFailed = new AtomicReference<>();
         Thread other = Thread.ofPlatform().name("other-hub").start(() -> {
           Hub otherHub = Hub.current();
@@ -294,7 +292,7 @@ class AresTransportTest {
   @Test
   void aPlainThreadAndAnotherHubsGreenletCallExchange() {
     HubTesting.onFreshHub(hub -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
+      try (FakeDns server = FakeDns.answering(ANSWER); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
         CompletableFuture<Message> fromPlainThread = new CompletableFuture<>();
         Thread plain = Thread.ofPlatform().name("plain").start(() -> {
           try {
@@ -329,7 +327,7 @@ class AresTransportTest {
   @Test
   void theHubClosingFailsWaitersAndFreesTheChannel() {
     HubTesting.onFreshHub(hub -> {
-      try (FakeDnsServer server = new FakeDnsServer(SILENT)) {
+      try (FakeDns server = FakeDns.answering(SILENT)) {
         AtomicReference<Throwable> failed = new AtomicReference<>();
         CompletableFuture<Throwable> plainGot = new CompletableFuture<>();
         Thread owner = Thread.ofPlatform().name("closing-owner").start(() -> {
@@ -345,7 +343,7 @@ class AresTransportTest {
               }
             });
             // let the hub send it: yield until the server saw the query
-            while (server.udpQueries.get() == 0) Hub.sleep(0);
+            while (server.udpQueries() == 0) Hub.sleep(0);
           } catch (Throwable e) {
             failed.set(e);
           } finally {
@@ -366,22 +364,18 @@ class AresTransportTest {
   void theResolverOverIt() {
     HubTesting.onFreshHub(hub -> {
       InetAddress v6 = InetAddress.getByName("2001:db8::1");
-      FakeDnsServer.Answer both = (q, tcp) -> {
-        Message r = FakeDnsServer.failure(q, Rcode.NOERROR);
+      FakeDns.Answer both = (q, tcp) -> {
         org.xbill.DNS.Record question = q.getQuestion();
-        if (question.getType() == org.xbill.DNS.Type.A) {
-          r.addRecord(new ARecord(question.getName(), org.xbill.DNS.DClass.IN, 60, FakeDnsServer.ADDRESS), Section.ANSWER);
-        } else if (question.getType() == org.xbill.DNS.Type.AAAA) {
-          r.addRecord(new org.xbill.DNS.AAAARecord(question.getName(), org.xbill.DNS.DClass.IN, 60, v6), Section.ANSWER);
-        }
-        return List.of(r);
+        if (question.getType() == org.xbill.DNS.Type.A) return List.of(FakeDns.answer(q));
+        if (question.getType() != org.xbill.DNS.Type.AAAA) return List.of(FakeDns.reply(q, Rcode.NOERROR));
+        return List.of(FakeDns.reply(q, Rcode.NOERROR, new org.xbill.DNS.AAAARecord(question.getName(), org.xbill.DNS.DClass.IN, 60, v6)));
       };
-      try (FakeDnsServer server = new FakeDnsServer(both)) {
+      try (FakeDns server = FakeDns.answering(both)) {
         DnsConfig config = server.config(2, 2);
         try (DnsResolver resolver = new DnsResolver("ares", new AresTransport(hub, config), config)) {
           List<InetAddress> addresses = resolver.getaddrinfo("host.example");
-          assertEquals(java.util.Set.of(FakeDnsServer.ADDRESS, v6), java.util.Set.copyOf(addresses));
-          assertEquals(2, server.udpQueries.get());
+          assertEquals(java.util.Set.of(FakeDns.ADDRESS, v6), java.util.Set.copyOf(addresses));
+          assertEquals(2, server.udpQueries());
         }
       }
     });
@@ -391,12 +385,12 @@ class AresTransportTest {
   @Test
   void badQueriesAreRefused() {
     HubTesting.onFreshHub(hub -> {
-      try (FakeDnsServer server = new FakeDnsServer(ANSWER); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
+      try (FakeDns server = FakeDns.answering(ANSWER); AresTransport t = new AresTransport(hub, server.config(2, 2))) {
         assertThrows(NullPointerException.class, () -> t.exchange(null));
         IllegalArgumentException shortOne = assertThrows(IllegalArgumentException.class, () -> t.exchange(new byte[11]));
         assertTrue(shortOne.getMessage().contains("11 bytes"), shortOne.getMessage());
         assertThrows(IllegalArgumentException.class, () -> t.exchange(new byte[65536]));
-        assertEquals(0, server.udpQueries.get());
+        assertEquals(0, server.udpQueries());
         assertAnswered(exchange(t, "fine.example", 8), "fine.example", 8);
       }
     });

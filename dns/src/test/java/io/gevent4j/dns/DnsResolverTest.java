@@ -1,29 +1,37 @@
 package io.gevent4j.dns;
 
+import static io.gevent4j.dns.FakeDns.reply;
 import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import io.gevent4j.greenlet.Greenlet;
 import io.gevent4j.hub.Resolver;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
@@ -51,11 +59,16 @@ class DnsResolverTest {
       this.answer = answer;
     }
 
+    /** {@code answer} may throw an UncheckedIOException: its cause is the exchange's failure. */
     @Override
     public byte[] exchange(byte[] query) throws IOException {
       Message q = new Message(query);
       asked.merge(q.getQuestion().getName().toString(true) + "/" + Type.string(q.getQuestion().getType()), 1, Integer::sum);
-      return answer.apply(q).toWire();
+      try {
+        return answer.apply(q).toWire();
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
     }
 
     int asked(String name, int type) {
@@ -64,16 +77,6 @@ class DnsResolverTest {
 
     @Override
     public void close() {}
-  }
-
-  private static Message reply(Message query, int rcode, Record... answers) {
-    Message m = new Message(query.getHeader().getID());
-    m.getHeader().setFlag(Flags.QR);
-    m.getHeader().setFlag(Flags.RA);
-    m.getHeader().setRcode(rcode);
-    m.addRecord(query.getQuestion(), Section.QUESTION);
-    for (Record r : answers) m.addRecord(r, Section.ANSWER);
-    return m;
   }
 
   private static Name name(String text) {
@@ -249,6 +252,85 @@ class DnsResolverTest {
         DnsResolver r = new DnsResolver("test", t, config(List.of(), 1, dir.resolve("hosts")));
         UnknownHostException e = assertThrows(UnknownHostException.class, () -> r.getaddrinfo("x.test"));
         assertTrue(e.getMessage().startsWith("x.test: "), e.getMessage());
+      }
+    });
+  }
+
+  @Test
+  void oneFamilysFailedExchangeLeavesTheOthersAddressesAndNothingIsLogged(@TempDir Path dir) {
+    // a server (or a middlebox) that never answers AAAA, or never A: glibc's getaddrinfo and Netty
+    // return the other family's addresses
+    Function<Integer, TableTransport> failing = type -> new TableTransport(q -> {
+      int asked = q.getQuestion().getType();
+      if (asked == type) throw new UncheckedIOException(new SocketTimeoutException("no reply for " + Type.string(asked)));
+      return asked == Type.A ? reply(q, Rcode.NOERROR, a("x.test", "192.0.2.5", 30))
+          : reply(q, Rcode.NOERROR, new AAAARecord(name("x.test"), DClass.IN, 30, InetAddress.ofLiteral("2001:db8::5")));
+    });
+    Callable<Void> lookups = () -> {
+      DnsResolver noAaaa = new DnsResolver("test", failing.apply(Type.AAAA), config(List.of(), 1, dir.resolve("hosts")));
+      assertEquals(List.of(InetAddress.ofLiteral("192.0.2.5")), noAaaa.getaddrinfo("x.test"));
+      DnsResolver noA = new DnsResolver("test", failing.apply(Type.A), config(List.of(), 1, dir.resolve("hosts")));
+      assertEquals(List.of(InetAddress.ofLiteral("2001:db8::5")), noA.getaddrinfo("x.test"));
+      // asked for one family, its failure is the answer
+      UnknownHostException e = assertThrows(UnknownHostException.class, () -> noAaaa.addressesOf("x.test", Resolver.AF_INET6));
+      assertTrue(e.getMessage().contains("no reply for AAAA"), e.getMessage());
+      // both fail: A's failure, with AAAA's suppressed
+      DnsResolver neither = new DnsResolver("test", new TableTransport(q -> {
+        throw new UncheckedIOException(new SocketTimeoutException("no reply for " + Type.string(q.getQuestion().getType())));
+      }), config(List.of(), 1, dir.resolve("hosts")));
+      e = assertThrows(UnknownHostException.class, () -> neither.getaddrinfo("x.test"));
+      assertTrue(e.getMessage().startsWith("x.test: no reply for A"), e.getMessage());
+      assertEquals(1, e.getSuppressed().length);
+      assertTrue(e.getSuppressed()[0].getMessage().startsWith("x.test: no reply for AAAA"), e.getSuppressed()[0].getMessage());
+      return null;
+    };
+    List<ILoggingEvent> logged = new ArrayList<>();
+    Runnable stopCapture = captureHubLog(logged);
+    try {
+      onFreshHub(hub -> {
+        lookups.call(); // the hub's owner, a plain thread: A, then AAAA
+        Greenlet.spawn(lookups).get(); // a greenlet: AAAA in a greenlet of its own meanwhile
+      });
+    } finally {
+      stopCapture.run();
+    }
+    synchronized (logged) {
+      assertEquals(List.of(), logged.stream().map(ILoggingEvent::getFormattedMessage).toList(),
+          "a failed exchange is the lookup's result, not an error escaping a greenlet");
+    }
+  }
+
+  /** What the hub logs (errors escaping greenlets) goes to {@code into} until the returned stop runs. */
+  private static Runnable captureHubLog(List<ILoggingEvent> into) {
+    Logger logger = (Logger) LoggerFactory.getLogger("io.gevent4j.hub.Hub");
+    AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent event) {
+        synchronized (into) {
+          into.add(event);
+        }
+      }
+    };
+    appender.start();
+    logger.addAppender(appender);
+    return () -> {
+      logger.detachAppender(appender);
+      appender.stop();
+    };
+  }
+
+  @Test
+  void numericAddressesAreAnsweredWithoutAQueryAndNamesThatStartLikeNumbersAreAsked(@TempDir Path dir) {
+    onFreshHub(hub -> {
+      TableTransport t = new TableTransport(q -> reply(q, Rcode.NOERROR, a(q.getQuestion().getName().toString(true), "192.0.2.9", 30)));
+      DnsResolver r = new DnsResolver("test", t, config(List.of(), 1, dir.resolve("hosts")));
+      Map<String, String> literals = Map.of("192.0.2.1", "192.0.2.1", "127.1", "127.0.0.1", "2130706433", "127.0.0.1",
+          "::1", "::1", "2001:db8::1", "2001:db8::1", "::ffff:192.0.2.2", "192.0.2.2");
+      for (var e : literals.entrySet()) assertEquals(List.of(InetAddress.ofLiteral(e.getValue())), r.getaddrinfo(e.getKey()), e.getKey());
+      assertEquals(0, t.asked.size(), "numeric addresses were asked: " + t.asked);
+      for (String name : new String[] {"example.test", "1e100.test", "cafe.test", "0x7f.1", "1.2.3.4.5.test"}) {
+        assertEquals(List.of(InetAddress.ofLiteral("192.0.2.9")), r.addressesOf(name, Resolver.AF_INET), name);
+        assertEquals(1, t.asked(name, Type.A), name);
       }
     });
   }

@@ -58,6 +58,22 @@ class DnsmasqResolverTest {
     return resolver(kind, hub, dnsmasq.config(2));
   }
 
+  /** A test body given a resolver of {@code kind} on a fresh hub. */
+  @FunctionalInterface
+  private interface ResolverBody {
+    void run(Resolver resolver) throws Exception;
+  }
+
+  /** Runs {@code body} with a resolver of {@code kind} on a fresh hub, closed afterwards. */
+  private static void withResolver(String kind, DnsConfig config, ResolverBody body) {
+    onFreshHub(hub -> {
+      Resolver resolver = resolver(kind, hub, config);
+      try (AutoCloseable closing = (AutoCloseable) resolver) {
+        body.run(resolver);
+      }
+    });
+  }
+
   private static InetAddress ip(String literal) {
     return InetAddress.ofLiteral(literal);
   }
@@ -65,86 +81,72 @@ class DnsmasqResolverTest {
   @ParameterizedTest
   @ValueSource(strings = {"ares", "dnsjava"})
   void addressesAndFamilies(String kind) {
-    onFreshHub(hub -> {
-      try (AutoCloseable r = (AutoCloseable) resolver(kind, hub)) {
-        Resolver resolver = (Resolver) r;
-        assertEquals(List.of(ip("192.0.2.10")), resolver.getaddrinfo("www.test"));
-        assertEquals(List.of(ip("192.0.2.1"), ip("2001:db8::1")), resolver.getaddrinfo("dual.test"), "IPv4 first, as the JDK");
-        assertEquals(List.of(ip("2001:db8::1")), resolver.addressesOf("dual.test", Resolver.AF_INET6));
-        assertEquals(List.of(ip("192.0.2.1")), resolver.addressesOf("dual.test", Resolver.AF_INET));
-        assertEquals(List.of(ip("2001:db8::6")), resolver.getaddrinfo("v6only.test"));
-        assertEquals("192.0.2.1", resolver.gethostbyname("DUAL.test"));
-        UnknownHostException noV4 = assertThrows(UnknownHostException.class, () -> resolver.gethostbyname("v6only.test"));
-        assertTrue(noV4.getMessage().contains("v6only.test"), noV4.getMessage());
+    withResolver(kind, dnsmasq.config(2), resolver -> {
+      assertEquals(List.of(ip("192.0.2.10")), resolver.getaddrinfo("www.test"));
+      assertEquals(List.of(ip("192.0.2.1"), ip("2001:db8::1")), resolver.getaddrinfo("dual.test"), "IPv4 first, as the JDK");
+      assertEquals(List.of(ip("2001:db8::1")), resolver.addressesOf("dual.test", Resolver.AF_INET6));
+      assertEquals(List.of(ip("192.0.2.1")), resolver.addressesOf("dual.test", Resolver.AF_INET));
+      assertEquals(List.of(ip("2001:db8::6")), resolver.getaddrinfo("v6only.test"));
+      assertEquals("192.0.2.1", resolver.gethostbyname("DUAL.test"));
+      UnknownHostException noV4 = assertThrows(UnknownHostException.class, () -> resolver.gethostbyname("v6only.test"));
+      assertTrue(noV4.getMessage().contains("v6only.test"), noV4.getMessage());
 
-        List<Resolver.AddrInfo> infos = resolver.getaddrinfo("dual.test", 443, Resolver.AF_UNSPEC, Resolver.SOCK_STREAM, 0);
-        assertEquals(2, infos.size(), infos.toString());
-        assertEquals(new InetSocketAddress(ip("192.0.2.1"), 443), infos.get(0).address());
-        assertEquals(Resolver.AF_INET6, infos.get(1).family());
-      }
+      List<Resolver.AddrInfo> infos = resolver.getaddrinfo("dual.test", 443, Resolver.AF_UNSPEC, Resolver.SOCK_STREAM, 0);
+      assertEquals(2, infos.size(), infos.toString());
+      assertEquals(new InetSocketAddress(ip("192.0.2.1"), 443), infos.get(0).address());
+      assertEquals(Resolver.AF_INET6, infos.get(1).family());
     });
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"ares", "dnsjava"})
   void cnameChainsAndNxdomain(String kind) {
-    onFreshHub(hub -> {
-      try (AutoCloseable r = (AutoCloseable) resolver(kind, hub)) {
-        Resolver resolver = (Resolver) r;
-        Resolver.HostEntry entry = resolver.gethostbynameEx("chain.test");
-        assertEquals("dual.test", entry.name());
-        assertEquals(Set.of("chain.test", "alias.test"), Set.copyOf(entry.aliases()));
-        assertEquals(List.of("192.0.2.1"), entry.addresses());
-        assertEquals(List.of(ip("192.0.2.1"), ip("2001:db8::1")), resolver.getaddrinfo("alias.test"));
+    withResolver(kind, dnsmasq.config(2), resolver -> {
+      Resolver.HostEntry entry = resolver.gethostbynameEx("chain.test");
+      assertEquals("dual.test", entry.name());
+      assertEquals(Set.of("chain.test", "alias.test"), Set.copyOf(entry.aliases()));
+      assertEquals(List.of("192.0.2.1"), entry.addresses());
+      assertEquals(List.of(ip("192.0.2.1"), ip("2001:db8::1")), resolver.getaddrinfo("alias.test"));
 
-        UnknownHostException nx = assertThrows(UnknownHostException.class, () -> resolver.getaddrinfo("nowhere.test"));
-        assertTrue(nx.getMessage().startsWith("nowhere.test: "), nx.getMessage());
-        assertTrue(nx.getMessage().contains(kind), nx.getMessage());
-      }
+      UnknownHostException nx = assertThrows(UnknownHostException.class, () -> resolver.getaddrinfo("nowhere.test"));
+      assertTrue(nx.getMessage().startsWith("nowhere.test: "), nx.getMessage());
+      assertTrue(nx.getMessage().contains(kind), nx.getMessage());
     });
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"ares", "dnsjava"})
   void aReplyTooBigForUdpIsAskedOverTcp(String kind) {
-    onFreshHub(hub -> {
-      try (AutoCloseable r = (AutoCloseable) resolver(kind, hub)) {
-        List<InetAddress> big = ((Resolver) r).addressesOf("big.test", Resolver.AF_INET);
-        assertEquals(60, big.size());
-        assertEquals(60, Set.copyOf(big).size());
-      }
+    withResolver(kind, dnsmasq.config(2), resolver -> {
+      List<InetAddress> big = resolver.addressesOf("big.test", Resolver.AF_INET);
+      assertEquals(60, big.size());
+      assertEquals(60, Set.copyOf(big).size());
     });
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"ares", "dnsjava"})
   void reverseLookups(String kind) {
-    onFreshHub(hub -> {
-      try (AutoCloseable r = (AutoCloseable) resolver(kind, hub)) {
-        Resolver resolver = (Resolver) r;
-        assertEquals("www.test", resolver.gethostbyaddr("192.0.2.10"));
-        Resolver.HostEntry entry = resolver.gethostbyaddrEx("10.1.0.5");
-        assertEquals("n5.test", entry.name());
-        assertEquals(List.of("10.1.0.5"), entry.addresses());
-        assertEquals("www.test", resolver.getnameinfo(new InetSocketAddress(ip("192.0.2.10"), 80), 0).host());
-        assertThrows(UnknownHostException.class, () -> resolver.gethostbyaddr("192.0.2.99"));
-      }
+    withResolver(kind, dnsmasq.config(2), resolver -> {
+      assertEquals("www.test", resolver.gethostbyaddr("192.0.2.10"));
+      Resolver.HostEntry entry = resolver.gethostbyaddrEx("10.1.0.5");
+      assertEquals("n5.test", entry.name());
+      assertEquals(List.of("10.1.0.5"), entry.addresses());
+      assertEquals("www.test", resolver.getnameinfo(new InetSocketAddress(ip("192.0.2.10"), 80), 0).host());
+      assertThrows(UnknownHostException.class, () -> resolver.gethostbyaddr("192.0.2.99"));
     });
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"ares", "dnsjava"})
   void theSearchList(String kind) {
-    onFreshHub(hub -> {
-      DnsConfig base = dnsmasq.config(2);
-      DnsConfig config = new DnsConfig(base.nameservers(), 2, 1, List.of("nothere.test", "search.test"), 1, base.hosts());
-      try (AutoCloseable r = (AutoCloseable) resolver(kind, hub, config)) {
-        Resolver resolver = (Resolver) r;
-        assertEquals(List.of(ip("192.0.2.20")), resolver.getaddrinfo("sub"));
-        // enough dots: asked as it is first
-        assertEquals(List.of(ip("192.0.2.10")), resolver.getaddrinfo("www.test"));
-        assertThrows(UnknownHostException.class, () -> resolver.getaddrinfo("nosuch"));
-      }
+    DnsConfig base = dnsmasq.config(2);
+    DnsConfig config = new DnsConfig(base.nameservers(), 2, 1, List.of("nothere.test", "search.test"), 1, base.hosts());
+    withResolver(kind, config, resolver -> {
+      assertEquals(List.of(ip("192.0.2.20")), resolver.getaddrinfo("sub"));
+      // enough dots: asked as it is first
+      assertEquals(List.of(ip("192.0.2.10")), resolver.getaddrinfo("www.test"));
+      assertThrows(UnknownHostException.class, () -> resolver.getaddrinfo("nosuch"));
     });
   }
 
@@ -156,15 +158,13 @@ class DnsmasqResolverTest {
       DnsConfig base = dnsmasq.config(2);
       DnsConfig config = new DnsConfig(List.of((InetSocketAddress) silent.getLocalSocketAddress()), 0.1, 2, List.of(), 1,
           base.hosts());
-      onFreshHub(hub -> {
-        try (AutoCloseable r = (AutoCloseable) resolver(kind, hub, config)) {
-          long start = System.nanoTime();
-          UnknownHostException e = assertThrows(UnknownHostException.class, () -> ((Resolver) r).getaddrinfo("www.test"));
-          double took = (System.nanoTime() - start) / 1e9;
-          assertTrue(e.getMessage().startsWith("www.test: "), e.getMessage());
-          assertInstanceOf(SocketTimeoutException.class, e.getCause(), e.toString());
-          assertTrue(took >= 0.2, "gave up after " + took + " s, before its two tries of 0.1 s");
-        }
+      withResolver(kind, config, resolver -> {
+        long start = System.nanoTime();
+        UnknownHostException e = assertThrows(UnknownHostException.class, () -> resolver.getaddrinfo("www.test"));
+        double took = (System.nanoTime() - start) / 1e9;
+        assertTrue(e.getMessage().startsWith("www.test: "), e.getMessage());
+        assertInstanceOf(SocketTimeoutException.class, e.getCause(), e.toString());
+        assertTrue(took >= 0.2, "gave up after " + took + " s, before its two tries of 0.1 s");
       });
     }
   }

@@ -18,7 +18,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,28 +60,13 @@ class SocketTransportTest {
     return query("www.example.com.", Type.A);
   }
 
-  /** A response to {@code query}: its ID and question, QR, RD and RA, no records. */
-  static Message reply(Message query, int rcode) {
-    Message r = new Message(query.getHeader().getID());
-    r.getHeader().setFlag(Flags.QR);
-    r.getHeader().setFlag(Flags.RD);
-    r.getHeader().setFlag(Flags.RA);
-    r.getHeader().setRcode(rcode);
-    r.addRecord(query.getQuestion(), Section.QUESTION);
-    return r;
-  }
-
-  /** A NOERROR response with one A record per address. */
-  static byte[] answer(Message query, String... addresses) throws IOException {
-    Message r = reply(query, Rcode.NOERROR);
-    for (String a : addresses) {
-      r.addRecord(new ARecord(query.getQuestion().getName(), DClass.IN, 60, InetAddress.getByName(a)), Section.ANSWER);
-    }
-    return r.toWire();
+  /** {@link FakeDns#answer}, on the wire: a NOERROR response with one A record per address. */
+  static byte[] answer(Message query, String... addresses) {
+    return FakeDns.answer(query, Arrays.stream(addresses).map(FakeDns::address).toArray(InetAddress[]::new)).toWire();
   }
 
   /** {@code count} A records 10.0.x.y: about 16 bytes each. */
-  static byte[] answerOf(Message query, int count) throws IOException {
+  static byte[] answerOf(Message query, int count) {
     String[] addresses = new String[count];
     for (int i = 0; i < count; i++) addresses[i] = "10.0." + (i >> 8) + "." + (i & 255);
     return answer(query, addresses);
@@ -94,10 +78,6 @@ class SocketTransportTest {
     return m;
   }
 
-  static byte[] rcode(Message query, int rcode) {
-    return reply(query, rcode).toWire();
-  }
-
   static SocketTransport transport(double timeout, int attempts, FakeDns... servers) {
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (FakeDns s : servers) addresses.add(s.address());
@@ -105,7 +85,7 @@ class SocketTransportTest {
   }
 
   static SocketTransport transport(double timeout, int attempts, List<InetSocketAddress> addresses) {
-    return new SocketTransport(new DnsConfig(addresses, timeout, attempts, List.of(), 1, Path.of("/etc/hosts")));
+    return new SocketTransport(FakeDns.config(timeout, attempts, addresses));
   }
 
   static List<String> addresses(byte[] reply) throws IOException {
@@ -137,6 +117,9 @@ class SocketTransportTest {
   }
 
   static final int RESPONSE = 0x8180; // QR, RD, RA, NOERROR
+
+  /** Answers every UDP query truncated: ask again over TCP. */
+  static final FakeDns.UdpScript TRUNCATING = q -> q.reply(FakeDns.truncated(q.message));
 
   // ---- a normal reply ---------------------------------------------------------------------------
 
@@ -175,7 +158,7 @@ class SocketTransportTest {
   @Test
   void nxdomainIsAnAnswerAndTheNextServerIsNotAsked() {
     onFreshHub(hub -> {
-      try (FakeDns first = new FakeDns(q -> q.reply(rcode(q.message, Rcode.NXDOMAIN)));
+      try (FakeDns first = new FakeDns(q -> q.reply(FakeDns.reply(q.message, Rcode.NXDOMAIN)));
           FakeDns second = new FakeDns(q -> q.reply(answer(q.message, RIGHT)));
           SocketTransport t = transport(5, 2, first, second)) {
         assertEquals(Rcode.NXDOMAIN, new Message(t.exchange(query().toWire())).getRcode());
@@ -189,11 +172,7 @@ class SocketTransportTest {
   @Test
   void aTruncatedReplyIsAskedAgainOverTcp() {
     onFreshHub(hub -> {
-      try (FakeDns fake = new FakeDns(q -> {
-            Message tc = reply(q.message, Rcode.NOERROR);
-            tc.getHeader().setFlag(Flags.TC);
-            q.reply(tc.toWire());
-          }, q -> q.reply(answerOf(q.message, 100)));
+      try (FakeDns fake = new FakeDns(TRUNCATING, q -> q.reply(answerOf(q.message, 100)));
           SocketTransport t = transport(5, 1, fake)) {
         byte[] reply = t.exchange(query().toWire());
         assertTrue(reply.length > 512, "the TCP reply is the long one: " + reply.length);
@@ -209,11 +188,7 @@ class SocketTransportTest {
   @Test
   void overTcpAMessageThatDoesNotMatchIsDroppedAndTheNextRead() {
     onFreshHub(hub -> {
-      try (FakeDns fake = new FakeDns(q -> {
-            Message tc = reply(q.message, Rcode.NOERROR);
-            tc.getHeader().setFlag(Flags.TC);
-            q.reply(tc.toWire());
-          }, q -> {
+      try (FakeDns fake = new FakeDns(TRUNCATING, q -> {
             Message wrongId = new Message(answer(q.message, DECOY));
             wrongId.getHeader().setID(q.message.getHeader().getID() ^ 1);
             q.reply(wrongId.toWire());
@@ -230,11 +205,7 @@ class SocketTransportTest {
   @Test
   void aTruncatedReplyWhoseTcpIsRefusedIsAConnectException() {
     onFreshHub(hub -> {
-      try (FakeDns fake = new FakeDns(q -> { // nothing listens on its TCP port
-            Message tc = reply(q.message, Rcode.NOERROR);
-            tc.getHeader().setFlag(Flags.TC);
-            q.reply(tc.toWire());
-          });
+      try (FakeDns fake = new FakeDns(TRUNCATING); // nothing listens on its TCP port
           SocketTransport t = transport(5, 2, fake)) {
         ConnectException e = assertThrows(ConnectException.class, () -> t.exchange(query().toWire()));
         assertTrue(e.getMessage().contains(SocketTransport.format(fake.address())), e.getMessage());
@@ -246,11 +217,7 @@ class SocketTransportTest {
   @Test
   void aTruncatedReplyWhoseTcpIsResetFailsThatTry() {
     onFreshHub(hub -> {
-      try (FakeDns fake = new FakeDns(q -> {
-            Message tc = reply(q.message, Rcode.NOERROR);
-            tc.getHeader().setFlag(Flags.TC);
-            q.reply(tc.toWire());
-          }, FakeDns.TcpQuery::reset);
+      try (FakeDns fake = new FakeDns(TRUNCATING, FakeDns.TcpQuery::reset);
           SocketTransport t = transport(5, 2, fake)) {
         IOException e = assertThrows(IOException.class, () -> t.exchange(query().toWire()));
         assertFalse(e instanceof SocketTimeoutException, e.toString());
@@ -264,11 +231,7 @@ class SocketTransportTest {
   @Test
   void aTcpServerThatNeverAnswersTimesOut() {
     onFreshHub(hub -> {
-      try (FakeDns fake = new FakeDns(q -> {
-            Message tc = reply(q.message, Rcode.NOERROR);
-            tc.getHeader().setFlag(Flags.TC);
-            q.reply(tc.toWire());
-          }, q -> q.writeRaw(new byte[] {0x10})); // one byte of a length, then nothing
+      try (FakeDns fake = new FakeDns(TRUNCATING, q -> q.writeRaw(new byte[] {0x10})); // one byte of a length, then nothing
           SocketTransport t = transport(0.1, 1, fake)) {
         assertThrows(SocketTimeoutException.class, () -> t.exchange(query().toWire()));
       }
@@ -555,7 +518,7 @@ class SocketTransportTest {
   @Test
   void servfailFailsOverToTheNextServerAndIsNotAskedAgain() {
     onFreshHub(hub -> {
-      try (FakeDns failing = new FakeDns(q -> q.reply(rcode(q.message, Rcode.SERVFAIL)));
+      try (FakeDns failing = new FakeDns(q -> q.reply(FakeDns.reply(q.message, Rcode.SERVFAIL)));
           FakeDns silent = new FakeDns(q -> { });
           FakeDns good = new FakeDns(q -> q.reply(answer(q.message, RIGHT)));
           SocketTransport t = transport(0.05, 2, failing, silent, good)) {
@@ -568,8 +531,8 @@ class SocketTransportTest {
   @Test
   void whenEveryServerFailsTheLastFailureIsReturned() {
     onFreshHub(hub -> {
-      try (FakeDns servfail = new FakeDns(q -> q.reply(rcode(q.message, Rcode.SERVFAIL)));
-          FakeDns refused = new FakeDns(q -> q.reply(rcode(q.message, Rcode.REFUSED)));
+      try (FakeDns servfail = new FakeDns(q -> q.reply(FakeDns.reply(q.message, Rcode.SERVFAIL)));
+          FakeDns refused = new FakeDns(q -> q.reply(FakeDns.reply(q.message, Rcode.REFUSED)));
           SocketTransport t = transport(5, 2, servfail, refused)) {
         assertEquals(Rcode.REFUSED, new Message(t.exchange(query().toWire())).getRcode());
         assertEquals(1, servfail.udpQueries());
@@ -581,7 +544,7 @@ class SocketTransportTest {
   @Test
   void aFailureReplyBeatsATimeout() {
     onFreshHub(hub -> {
-      try (FakeDns servfail = new FakeDns(q -> q.reply(rcode(q.message, Rcode.SERVFAIL)));
+      try (FakeDns servfail = new FakeDns(q -> q.reply(FakeDns.reply(q.message, Rcode.SERVFAIL)));
           FakeDns silent = new FakeDns(q -> { });
           SocketTransport t = transport(0.05, 2, servfail, silent)) {
         assertEquals(Rcode.SERVFAIL, new Message(t.exchange(query().toWire())).getRcode());
@@ -592,8 +555,8 @@ class SocketTransportTest {
 
   @Test
   void serversThatCannotBeReachedAreAConnectExceptionNamingThem() throws Exception {
-    InetSocketAddress nobody1 = unusedUdpPort();
-    InetSocketAddress nobody2 = unusedUdpPort();
+    InetSocketAddress nobody1 = FakeDns.unusedUdpPort();
+    InetSocketAddress nobody2 = FakeDns.unusedUdpPort();
     onFreshHub(hub -> {
       try (SocketTransport t = transport(5, 2, List.of(nobody1, nobody2))) {
         ConnectException e = assertThrows(ConnectException.class, () -> t.exchange(query().toWire()));
@@ -606,7 +569,7 @@ class SocketTransportTest {
 
   @Test
   void anUnreachableServerFailsOverToTheNext() throws Exception {
-    InetSocketAddress nobody = unusedUdpPort();
+    InetSocketAddress nobody = FakeDns.unusedUdpPort();
     onFreshHub(hub -> {
       try (FakeDns good = new FakeDns(q -> q.reply(answer(q.message, RIGHT)));
           SocketTransport t = transport(5, 2, List.of(nobody, good.address()))) {
@@ -615,17 +578,10 @@ class SocketTransportTest {
     });
   }
 
-  /** A port no one listens on (ICMP port unreachable): one just freed. */
-  static InetSocketAddress unusedUdpPort() throws IOException {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-      return (InetSocketAddress) s.getLocalSocketAddress();
-    }
-  }
-
   @Test
   void aQueryThatIsNotADnsMessageIsRefused() {
     onFreshHub(hub -> {
-      try (SocketTransport t = transport(5, 1, List.of(unusedUdpPort()))) {
+      try (SocketTransport t = transport(5, 1, List.of(FakeDns.unusedUdpPort()))) {
         assertThrows(IllegalArgumentException.class, () -> t.exchange(new byte[] {1, 2, 3}));
         assertThrows(IllegalArgumentException.class, () -> t.exchange(header(1, 0x0100, 0, 0, 0, 0)));
       }
@@ -690,18 +646,11 @@ class SocketTransportTest {
 
   @Test
   void overIpv6TooWithTcpAfterTruncation() throws Exception {
-    InetAddress v6 = InetAddress.getByName("::1");
-    try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(v6, 0))) {
-      probe.getLocalPort();
-    } catch (IOException e) {
-      org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + e);
-    }
+    InetAddress v6 = FakeDns.ipv6LoopbackOrAbort();
     onFreshHub(hub -> {
       try (FakeDns fake = new FakeDns(v6, "v6", new ConcurrentLinkedQueue<>(), q -> {
             if (q.message.getQuestion().getName().toString().startsWith("big.")) {
-              Message tc = reply(q.message, Rcode.NOERROR);
-              tc.getHeader().setFlag(Flags.TC);
-              q.reply(tc.toWire());
+              q.reply(FakeDns.truncated(q.message));
             } else {
               q.reply(answer(q.message, RIGHT));
             }

@@ -92,6 +92,11 @@ public final class Hub implements Executor, AutoCloseable {
       }
 
       @Override
+      public Thread unstartedThread(RawGreenlet g) {
+        return g.unstartedThread();
+      }
+
+      @Override
       public void onExit(RawGreenlet g, java.util.function.Consumer<RawGreenlet> hook) {
         g.onExit(hook);
       }
@@ -441,6 +446,32 @@ public final class Hub implements Executor, AutoCloseable {
     Thread t = builder.name(g.name()).unstarted(g::run);
     g.bindThread(t);
     t.start(); // the scheduler queues it behind what is ready now
+  }
+
+  /**
+   * The virtual thread of {@code g}, not started, scheduled by this hub once started
+   * ({@link RawGreenlet#unstartedThread}); any thread. It gets a builder of its own: the hub's
+   * is the hub thread's (a builder is not thread-safe), and this one's scheduler refuses the
+   * thread's start, its first submission, once the hub is closed.
+   */
+  Thread unstartedThread(RawGreenlet g) {
+    Executor scheduler = new Executor() {
+      /** The first submission is {@code Thread.start()}'s, made once, before any other. */
+      private volatile boolean started;
+
+      @Override
+      public void execute(Runnable continuation) {
+        if (!started) {
+          started = true;
+          if (closed) {
+            throw new java.util.concurrent.RejectedExecutionException(
+                "cannot start " + g.name() + ": its hub (" + owner.getName() + ") is closed");
+          }
+        }
+        schedule(continuation);
+      }
+    };
+    return VirtualThreads.builder(scheduler).name(g.name()).unstarted(g::run);
   }
 
   void greenletStarted(RawGreenlet g) {

@@ -156,6 +156,21 @@ public final class RawGreenlet {
     return true;
   }
 
+  /**
+   * Makes its virtual thread and hands it out unstarted (HubAccess.unstartedThread): whoever
+   * starts that thread starts this greenlet. It counts as started from now on.
+   *
+   * @throws IllegalStateException when already started, or when the hub is closed
+   */
+  synchronized Thread unstartedThread() {
+    if (started) throw new IllegalStateException(this + " was already started");
+    hub.checkOpen();
+    Thread t = hub.unstartedThread(this);
+    started = true;
+    bindThread(t);
+    return t;
+  }
+
   void bindThread(Thread t) {
     this.thread = t;
   }
@@ -253,8 +268,9 @@ public final class RawGreenlet {
       return;
     }
     Thread t = thread;
-    if (!started || t == null) {
-      // never ran: it will not run (the body checks pending before anything else)
+    if (!started || t == null || t.getState() == Thread.State.NEW) {
+      // never ran (or handed out unstarted and not started yet): it will not run (the body
+      // checks pending before anything else)
       return;
     }
     if (atWaitPoint) {

@@ -5,6 +5,7 @@ import io.gevent4j.greenlet.Greenlet;
 import io.gevent4j.hub.internal.Timeouts;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +20,15 @@ import java.util.concurrent.CompletionException;
  */
 final class Communication {
   private final Popen popen;
-  private final PipeOutputStream stdin;
-  private final PipeInputStream stdout;
-  private final PipeInputStream stderr;
+  private final OutputStream stdin;
+  private final InputStream stdout;
+  private final InputStream stderr;
   private final Output out;
   private final Output err;
   /** The greenlets, once started; guarded by this. */
   private List<Greenlet<?>> greenlets;
 
-  Communication(Popen popen, PipeOutputStream stdin, PipeInputStream stdout, PipeInputStream stderr) {
+  Communication(Popen popen, OutputStream stdin, InputStream stdout, InputStream stderr) {
     this.popen = popen;
     this.stdin = stdin;
     this.stdout = stdout;

@@ -49,16 +49,17 @@ public class Popen implements AutoCloseable, Linkable {
 
   private final List<String> args;
   private final int pid;
-  private final PipeOutputStream stdin;
-  private final PipeInputStream stdout;
-  private final PipeInputStream stderr;
+  /** The pipes' streams ({@code io.gevent4j.fileobject.FileObjectPosix}), null for a stream that is not a pipe. */
+  private final OutputStream stdin;
+  private final InputStream stdout;
+  private final InputStream stderr;
   private final Redirect[] redirects;
   /** The returncode, set by the reaper; shared: it is set from the reaper's thread. */
   private final AsyncResult<Integer> exit = new AsyncResult<Integer>().markShared();
   private final Communication communication;
   private volatile boolean closed;
 
-  Popen(List<String> args, int pid, PipeOutputStream stdin, PipeInputStream stdout, PipeInputStream stderr,
+  Popen(List<String> args, int pid, OutputStream stdin, InputStream stdout, InputStream stderr,
       Redirect[] redirects) {
     this.args = args;
     this.pid = pid;

@@ -1,5 +1,6 @@
 package io.gevent4j.subprocess;
 
+import io.gevent4j.fileobject.FileObjectPosix;
 import io.gevent4j.loop.NativeIoException;
 import io.gevent4j.loop.Posix;
 import io.gevent4j.loop.PosixProcesses;
@@ -77,9 +78,9 @@ final class Spawner {
       childEnds.clear();
       String label = "of Popen(pid " + pid + ", " + b.args + ")";
       Popen popen = new Popen(b.args, pid,
-          pipes[0] < 0 ? null : new PipeOutputStream(pipes[0], "the stdin " + label),
-          pipes[1] < 0 ? null : new PipeInputStream(pipes[1], "the stdout " + label),
-          pipes[2] < 0 ? null : new PipeInputStream(pipes[2], "the stderr " + label), redirects);
+          pipes[0] < 0 ? null : FileObjectPosix.open(pipes[0], "wb", true, "the stdin " + label).outputStream(),
+          pipes[1] < 0 ? null : FileObjectPosix.open(pipes[1], "rb", true, "the stdout " + label).inputStream(),
+          pipes[2] < 0 ? null : FileObjectPosix.open(pipes[2], "rb", true, "the stderr " + label).inputStream(), redirects);
       reaper.watch(popen);
       return popen;
     } catch (IOException | RuntimeException | Error e) {

@@ -391,10 +391,12 @@ class HubGroupTest {
       }));
       tasks.add(group.submit(1, () -> {
         Socket[] pair = Socket.socketpair();
-        try (Socket a = pair[0]; Socket b = pair[1]) {
+        try {
           blocked.countDown();
-          return a.recv(1);
+          return pair[0].recv(1);
         } finally {
+          pair[0].close();
+          pair[1].close();
           finallyRan.countDown();
         }
       }));

@@ -3,16 +3,12 @@ package io.gevent4j.bench.subprocess;
 import com.zaxxer.nuprocess.NuAbstractProcessHandler;
 import com.zaxxer.nuprocess.NuProcess;
 import com.zaxxer.nuprocess.NuProcessBuilder;
+import io.gevent4j.bench.HubThread;
+import io.gevent4j.bench.Rusage;
 import io.gevent4j.greenlet.Pool;
 import io.gevent4j.subprocess.Popen;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -413,43 +409,16 @@ public final class SpawnBenchmark {
     return got;
   }
 
-  private static final int RUSAGE_SELF = 0;
-  private static final int RUSAGE_CHILDREN = -1;
-  @SuppressWarnings("restricted") // a downcall to getrusage(2): the bench runs with --enable-native-access
-  private static final MethodHandle GETRUSAGE = Linker.nativeLinker().downcallHandle(
-      Linker.nativeLinker().defaultLookup().find("getrusage").orElseThrow(),
-      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-
-  /**
-   * User + system CPU time of this process (every thread) or of its reaped children:
-   * {@code getrusage(2)}, microseconds (the JDK's {@code getProcessCpuTime} and /proc's
-   * {@code cutime} count 10 ms ticks, too coarse for one pipe batch).
-   */
-  private static long cpuNanos(int who) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment usage = arena.allocate(144, 8); // struct rusage on x86-64 / aarch64 Linux
-      if ((int) GETRUSAGE.invokeExact(who, usage) != 0) throw new IllegalStateException("getrusage failed");
-      // ru_utime and ru_stime: two struct timeval {long tv_sec; long tv_usec}
-      long micros = 0;
-      for (int at = 0; at < 32; at += 16) {
-        micros += usage.get(ValueLayout.JAVA_LONG, at) * 1_000_000 + usage.get(ValueLayout.JAVA_LONG, at + 8);
-      }
-      return micros * 1000;
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static Sample measure(Variant v, Scale scale) throws Exception {
     System.gc(); // the last variant's garbage is not this one's cost
-    long cpu0 = cpuNanos(RUSAGE_SELF);
-    long child0 = cpuNanos(RUSAGE_CHILDREN);
+    long cpu0 = Rusage.selfNanos();
+    long child0 = Rusage.childrenNanos();
     excludedNanos = 0;
     long t0 = System.nanoTime();
     long units = v.batch().run(scale);
     long elapsed = System.nanoTime() - t0 - excludedNanos;
-    long cpu = cpuNanos(RUSAGE_SELF) - cpu0;
-    long child = cpuNanos(RUSAGE_CHILDREN) - child0;
+    long cpu = Rusage.selfNanos() - cpu0;
+    long child = Rusage.childrenNanos() - child0;
     // per spawn, or per MB
     double per = v.figure() == Figure.SPAWN ? units : units / 1e6;
     return new Sample(per / (elapsed / 1e9), cpu / per, child / per);

@@ -35,6 +35,18 @@ public interface HubAccess {
   boolean startIfNotStarted(RawGreenlet g);
 
   /**
+   * The virtual thread of {@code g}, made now and handed out unstarted (what a
+   * {@code ThreadFactory} returns): whoever calls its {@link Thread#start()}, from any thread,
+   * starts {@code g}, which then runs on its hub as if {@link RawGreenlet#start()} had started
+   * it. {@code g} counts as started from now on; a kill before the thread starts ends it when
+   * it starts, without running its body. Starting the thread once the hub is closed throws a
+   * {@link java.util.concurrent.RejectedExecutionException} naming the hub. Any thread.
+   *
+   * @throws IllegalStateException when {@code g} was started already, or its hub is closed
+   */
+  Thread unstartedThread(RawGreenlet g);
+
+  /**
    * Adds a hook run on the hub when {@code g} ends (or is killed before it starts); runs at once
    * when it has already ended. Hub thread only.
    */

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class SubprocessModulePathTest {
   @Test
   void aChildRunsWithTheModulesOnTheModulePath() throws Exception {
-    // native, hub, sync, greenlet, subprocess and slf4j-api
-    String out = ModulePath.run(SubprocessModulePathProbe.class, "io.gevent4j.subprocess", 6);
+    // native, hub, sync, greenlet, io, threading (the pipes are its FileObjectPosix), subprocess and slf4j-api
+    String out = ModulePath.run(SubprocessModulePathProbe.class, "io.gevent4j.subprocess", 8);
     assertTrue(out.contains("module io.gevent4j.subprocess named=true"), out);
     assertTrue(out.contains("child PIPED rc=0"), out);
   }

@@ -1,4 +1,4 @@
-package io.gevent4j.bench.subprocess;
+package io.gevent4j.bench;
 
 import io.gevent4j.greenlet.Gevent;
 import io.gevent4j.hub.Hub;
@@ -10,11 +10,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A platform thread that owns a hub on one backend and runs each job in a greenlet of that hub,
- * so that gevent4j's variants run on libev and libuv side by side in one JVM. The thread is the
+ * so that gevent4j's variants run on libev and libuv side by side in one JVM (the subprocess and
+ * DNS benchmarks). The thread is the
  * hub's owner (gevent's main greenlet): it spawns the job's greenlet and joins it, one hand-off
  * per job; everything the job does happens in greenlets.
  */
-final class HubThread {
+public final class HubThread {
   private final BlockingQueue<Runnable> jobs = new LinkedBlockingQueue<>();
   private final String backend;
 
@@ -22,7 +23,7 @@ final class HubThread {
    * Starts the thread and its hub on {@code backend} ({@code gevent.loop}, read when the hub is
    * made: the property is set, the hub made and the property restored before this returns).
    */
-  HubThread(String backend) {
+  public HubThread(String backend) {
     String before = System.getProperty("gevent.loop");
     System.setProperty("gevent.loop", backend);
     try {
@@ -52,12 +53,12 @@ final class HubThread {
   }
 
   /** The hub's backend and its version, e.g. {@code libev:4.33}. */
-  String backend() {
+  public String backend() {
     return backend;
   }
 
   /** Runs {@code body} in a greenlet of this hub and returns its result; blocks the caller. */
-  <T> T call(Callable<T> body) throws Exception {
+  public <T> T call(Callable<T> body) throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
     jobs.add(() -> {
       try {
