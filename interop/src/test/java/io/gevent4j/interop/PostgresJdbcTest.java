@@ -203,6 +203,87 @@ class PostgresJdbcTest {
   }
 
   /**
+   * A Timeout while waiting for a pooled connection (the pool's only one is taken): Hikari's wait
+   * is a JDK wait that the interrupt ends, the caller sees the Timeout, and nothing is broken —
+   * the pool still has its one connection, which the next borrower gets.
+   */
+  @Test
+  void aTimeoutWhileWaitingForAPooledConnection() {
+    inGreenlet(() -> {
+      try (HikariDataSource pool = pool("wait", 1)) {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<Integer> holder = Greenlet.spawn(() -> {
+          try (Connection c = pool.getConnection()) {
+            held.countDown();
+            release.await();
+            return queryInt(c, "select pg_backend_pid()");
+          }
+        });
+        held.await();
+
+        long start = System.nanoTime();
+        Timeout timeout = assertThrows(Timeout.class, () -> {
+          try (Timeout t = Timeout.start(0.2)) {
+            try (Connection c = pool.getConnection()) {
+              throw new AssertionError("got a connection the holder holds: " + c);
+            } catch (SQLException e) {
+              if (t.fired()) throw t;
+              throw e;
+            }
+          }
+        });
+        double surfaced = secondsSince(start);
+        report("PostgreSQL: Timeout(0.2) around a wait for a pooled connection surfaced as %s after %.3f s", timeout, surfaced);
+        assertTrue(surfaced >= 0.2 && surfaced < 1.5, "surfaced after " + surfaced + " s");
+        assertFalse(Thread.currentThread().isInterrupted(), "the Timeout's interrupt outlived its block");
+
+        release.countDown();
+        int backend = holder.get();
+        try (Connection c = pool.getConnection()) {
+          assertEquals(backend, queryInt(c, "select pg_backend_pid()"), "the same connection, not a new one");
+        }
+        assertEquals(1, pool.getHikariPoolMXBean().getTotalConnections());
+      }
+    });
+  }
+
+  /**
+   * The driver's own {@code socketTimeout} (whole seconds) in a greenlet: the read's timeout is
+   * a timed park, so the hub keeps running meanwhile; the driver reports a broken connection
+   * (SQLSTATE 08006 around a {@code SocketTimeoutException}), Hikari evicts it, and the server
+   * ends the abandoned query.
+   */
+  @Test
+  void theDriversSocketTimeoutInAGreenlet() {
+    inGreenlet(() -> {
+      try (Connection monitor = monitor()) {
+        int baseline = otherBackends(monitor);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.jdbcUrl("socketTimeout=1"));
+        config.setPoolName("socket-timeout");
+        config.setMaximumPoolSize(2);
+        try (HikariDataSource pool = new HikariDataSource(config); Ticker ticker = Ticker.start(0.01)) {
+          long start = Ticker.mark();
+          SQLException e = assertThrows(SQLException.class, () -> sleepQuery(pool, 3.5));
+          double took = secondsSince(start);
+          Ticker.Window ticks = ticker.since(start);
+          report("PostgreSQL: socketTimeout=1 ended select pg_sleep(3.5) after %.3f s (%s, cause %s); ticker: %s",
+              took, e.getSQLState(), e.getCause(), ticks);
+          assertEquals("08006", e.getSQLState(), e.toString());
+          assertTrue(e.getCause() instanceof java.net.SocketTimeoutException, String.valueOf(e.getCause()));
+          assertTrue(took >= 1 && took < 2.5, "after " + took + " s");
+          assertTrue(ticks.ticks() >= ticks.possible() / 4, "the timer greenlet stalled: " + ticks);
+          awaitCondition(3, "the server still runs pg_sleep(3.5)",
+              () -> queryInt(monitor, "select count(*) from pg_stat_activity where query = 'select pg_sleep(3.5)'") == 0);
+          sleepQuery(pool, 0); // usable
+        }
+        awaitBackends(monitor, baseline);
+      }
+    });
+  }
+
+  /**
    * The server's own limit, for comparison: {@code statement_timeout} cancels the query on the
    * server, the driver reports SQLSTATE 57014, and the connection stays open and usable (a
    * Timeout costs the connection; this costs nothing but the query).

@@ -204,6 +204,43 @@ class RedisJedisTest {
   }
 
   /**
+   * A Timeout while waiting for a pooled connection (the pool's only one is in a BLPOP): the
+   * pool's wait is a JDK wait that the interrupt ends, the caller sees the Timeout, and nothing
+   * is broken — the pool keeps its one connection.
+   */
+  @Test
+  void aTimeoutWhileWaitingForAPooledConnection() {
+    inGreenlet(() -> {
+      try (Jedis monitor = monitor(); RedisClient client = client(1)) {
+        Greenlet<String> holder = Greenlet.spawn(() -> client.blpop(5.0, "hold").getValue());
+        awaitCondition(3, "the holder never blocked", () -> clientsInfo(monitor, "blocked_clients") == 1);
+
+        long start = System.nanoTime();
+        Timeout timeout = assertThrows(Timeout.class, () -> {
+          try (Timeout t = Timeout.start(0.2)) {
+            try {
+              client.get("anything");
+            } catch (JedisException e) {
+              if (t.fired()) throw t;
+              throw e;
+            }
+          }
+        });
+        double surfaced = secondsSince(start);
+        report("Redis: Timeout(0.2) around a wait for a pooled connection surfaced as %s after %.3f s", timeout, surfaced);
+        assertTrue(surfaced >= 0.2 && surfaced < 1.5, "surfaced after " + surfaced + " s");
+        assertFalse(Thread.currentThread().isInterrupted(), "the Timeout's interrupt outlived its block");
+
+        assertEquals(1, monitor.rpush("hold", "released"));
+        assertEquals("released", holder.get());
+        assertEquals("PONG", client.ping());
+        assertEquals(1, client.getPool().getCreatedCount());
+        assertEquals(0, client.getPool().getDestroyedCount());
+      }
+    });
+  }
+
+  /**
    * A plain thread (not a greenlet, not the hub's owner) uses the same client as the greenlets:
    * its five BLPOPs in a row block only itself, while nine greenlets' finish, the timer greenlet
    * ticks, and the owner waits cooperatively for the thread.
