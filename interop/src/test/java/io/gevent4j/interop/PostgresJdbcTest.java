@@ -147,8 +147,9 @@ class PostgresJdbcTest {
 
   /**
    * A Timeout around {@code select pg_sleep(5)}: the caller sees the Timeout (not the driver's
-   * exception) after about 0.3 s; the server ends the query at once rather than after 5 s (its
-   * client went away); Hikari evicts the broken connection and the next queries succeed.
+   * exception) after about 0.3 s, and {@code withTimeout} returns its fallback; the server ends
+   * the queries at once rather than after 5 s (their client went away); Hikari evicts the broken
+   * connections and the next queries succeed.
    */
   @Test
   void aTimeoutAroundASlowQuerySurfacesAsTheTimeout() {
@@ -166,12 +167,21 @@ class PostgresJdbcTest {
           assertTrue(surfaced >= 0.3 && surfaced < 1.5, "surfaced after " + surfaced + " s");
           assertFalse(Thread.currentThread().isInterrupted(), "the Timeout's interrupt outlived its block");
 
-          double ended = awaitCondition(3, "the server still runs pg_sleep(5)",
-              () -> queryInt(monitor, "select count(*) from pg_stat_activity where query = 'select pg_sleep(5.0)'") == 0);
+          double ended = awaitCondition(3, "the server still runs pg_sleep(5)", () -> abandonedSleeps(monitor) == 0);
           report("PostgreSQL: the server ended the abandoned query %.3f s after the Timeout (pg_sleep(5) had %.1f s left)",
               ended, 5 - surfaced);
 
-          // The broken connection is evicted: ten queries at once succeed on the others and new ones.
+          // gevent's with_timeout: the fallback, also when the driver's exception ended the call
+          start = System.nanoTime();
+          assertEquals("fallback", Timeout.withTimeout(0.3, () -> {
+            sleepQuery(pool, 5.0);
+            return "finished";
+          }, "fallback"));
+          double fellBack = secondsSince(start);
+          assertTrue(fellBack >= 0.3 && fellBack < 1.5, "fell back after " + fellBack + " s");
+          awaitCondition(3, "the server still runs pg_sleep(5)", () -> abandonedSleeps(monitor) == 0);
+
+          // The broken connections are evicted: ten queries at once succeed on the others and new ones.
           inGreenlets(10, i -> {
             try (Connection c = pool.getConnection()) {
               assertEquals(i * 7, queryInt(c, "select " + i + " * 7"));
@@ -183,6 +193,10 @@ class PostgresJdbcTest {
         awaitBackends(monitor, baseline);
       }
     });
+  }
+
+  private static int abandonedSleeps(Connection monitor) throws SQLException {
+    return queryInt(monitor, "select count(*) from pg_stat_activity where query = 'select pg_sleep(5.0)'");
   }
 
   /**

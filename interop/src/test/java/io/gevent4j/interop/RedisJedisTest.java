@@ -49,9 +49,12 @@ class RedisJedisTest {
   @BeforeAll
   static void startRedis() throws Exception {
     redis = Redis.start();
-    // Load Jedis' classes here, on the test thread, rather than in the first measured greenlet.
-    try (Jedis warm = monitor()) {
+    // Load Jedis' classes here, on the test thread, rather than in the first measured greenlet
+    // (class loading is CPU work that holds the hub; so is the platform MBean server that
+    // commons-pool2 registers its pools with, started by the first pool).
+    try (Jedis warm = monitor(); RedisClient pooled = client(1)) {
       assertEquals("PONG", warm.ping());
+      assertEquals("PONG", pooled.ping());
     }
   }
 
@@ -157,8 +160,8 @@ class RedisJedisTest {
 
   /**
    * A Timeout around {@code BLPOP} of 5 s: the caller sees the Timeout (not Jedis' exception) after
-   * about 0.3 s; Redis drops the blocked client at once; the pool discards the broken connection
-   * and the next commands succeed.
+   * about 0.3 s, and {@code withTimeout} returns its fallback; Redis drops the blocked clients at
+   * once; the pool discards the broken connections and the next commands succeed.
    */
   @Test
   void aTimeoutAroundABlpopSurfacesAsTheTimeout() {
@@ -177,6 +180,10 @@ class RedisJedisTest {
           assertFalse(Thread.currentThread().isInterrupted(), "the Timeout's interrupt outlived its block");
           double dropped = awaitCondition(3, "Redis still has a blocked client", () -> clientsInfo(monitor, "blocked_clients") == 0);
           report("Redis: the abandoned BLPOP's client was gone %.3f s after the Timeout", dropped);
+
+          // gevent's with_timeout: the fallback, also when Jedis' exception ended the call
+          assertEquals("fallback", Timeout.withTimeout(0.3, () -> "popped " + client.blpop(5.0, "never"), "fallback"));
+          awaitCondition(3, "Redis still has a blocked client", () -> clientsInfo(monitor, "blocked_clients") == 0);
 
           inGreenlets(10, i -> {
             assertEquals("OK", client.set("after:" + i, "v" + i));
