@@ -40,7 +40,11 @@ final class Ticker implements AutoCloseable {
 
   /** The ticks from {@code start} (a {@link #mark()}) to now. */
   Window since(long start) {
-    long end = System.nanoTime();
+    return between(start, System.nanoTime());
+  }
+
+  /** The ticks from {@code start} to {@code end} (two {@link #mark()}s). */
+  Window between(long start, long end) {
     int count = 0;
     long last = start;
     long maxGap = 0;
