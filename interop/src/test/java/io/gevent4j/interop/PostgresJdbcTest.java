@@ -111,7 +111,8 @@ class PostgresJdbcTest {
    * 100 greenlets each run {@code select pg_sleep(0.2)} through a pool of 100: together they take
    * about one query's time, not 100 × 0.2 s, and a timer greenlet ticking every 10 ms keeps
    * ticking throughout. The pool is filled first (Hikari opens its connections one at a time on
-   * its own thread: that cold start is measured apart).
+   * its own thread: that cold start is measured apart). Then 500 greenlets share the 100
+   * connections: the others wait their turn in the pool, and it takes about five queries' time.
    */
   @Test
   void aHundredConcurrentQueriesTakeAboutOne() {
@@ -141,6 +142,17 @@ class PostgresJdbcTest {
           assertTrue(took < 5, took + " s for 100 concurrent 0.2 s queries");
           assertTrue(inFlight.ticks() >= inFlight.possible() / 4, "the timer greenlet stalled: " + inFlight);
           assertTrue(ticks.ticks() >= inFlight.ticks(), ticks.toString());
+
+          // Five times more greenlets than connections: the others queue (cooperatively) for one.
+          long start = Ticker.mark();
+          double queued = inGreenlets(5 * GREENLETS, _ -> sleepQuery(pool, 0.1));
+          Ticker.Window queuedTicks = ticker.since(start);
+          report("PostgreSQL: %d × select pg_sleep(0.1) from %d greenlets through %d connections in %.3f s"
+              + " (at best %.1f s); ticker: %s", 5 * GREENLETS, 5 * GREENLETS, GREENLETS, queued, 0.5, queuedTicks);
+          assertTrue(queued >= 0.5, queued + " s: faster than 5 rounds of 0.1 s on 100 connections");
+          assertTrue(queued < 5, queued + " s for 5 rounds of 0.1 s");
+          assertTrue(queuedTicks.ticks() >= queuedTicks.possible() / 4, "the timer greenlet stalled: " + queuedTicks);
+          assertEquals(GREENLETS, pool.getHikariPoolMXBean().getTotalConnections());
         }
         double gone = awaitBackends(monitor, baseline);
         report("PostgreSQL: the pool closed, its backends gone from pg_stat_activity in %.3f s", gone);
