@@ -93,10 +93,12 @@ class PostgresJdbcTest {
         + " and pid <> pg_backend_pid()");
   }
 
-  /** Waits until the server has {@code expected} client backends besides {@code monitor}. */
-  private static double awaitBackends(Connection monitor, int expected) throws Exception {
-    return awaitCondition(10, "back to " + expected + " client backends (" + postgres.log().lines().count() + " log lines)",
-        () -> otherBackends(monitor) == expected);
+  /**
+   * Waits until the server has no client backend but {@code monitor}'s: every connection a pool
+   * opened is closed, and its backend has ended.
+   */
+  private static double awaitNoOtherBackends(Connection monitor) throws Exception {
+    return awaitCondition(10, "client backends still there", () -> otherBackends(monitor) == 0);
   }
 
   /** One query on a connection of its own from {@code pool}: the usual borrow, run, give back. */
@@ -118,7 +120,7 @@ class PostgresJdbcTest {
   void aHundredConcurrentQueriesTakeAboutOne() {
     inGreenlet(() -> {
       try (Connection monitor = monitor()) {
-        int baseline = otherBackends(monitor);
+        awaitNoOtherBackends(monitor); // those of an earlier test's pool may still be ending
         try (HikariDataSource pool = pool("sleeps", GREENLETS); Ticker ticker = Ticker.start(0.01)) {
           // Cold: each greenlet holds its connection until all 100 have one, so the pool opens 100.
           CountDownLatch allConnected = new CountDownLatch(GREENLETS);
@@ -154,7 +156,7 @@ class PostgresJdbcTest {
           assertTrue(queuedTicks.ticks() >= queuedTicks.possible() / 4, "the timer greenlet stalled: " + queuedTicks);
           assertEquals(GREENLETS, pool.getHikariPoolMXBean().getTotalConnections());
         }
-        double gone = awaitBackends(monitor, baseline);
+        double gone = awaitNoOtherBackends(monitor);
         report("PostgreSQL: the pool closed, its backends gone from pg_stat_activity in %.3f s", gone);
       }
     });
@@ -170,7 +172,7 @@ class PostgresJdbcTest {
   void aTimeoutAroundASlowQuerySurfacesAsTheTimeout() {
     inGreenlet(() -> {
       try (Connection monitor = monitor()) {
-        int baseline = otherBackends(monitor);
+        awaitNoOtherBackends(monitor); // those of an earlier test's pool may still be ending
         try (HikariDataSource pool = pool("timeout", 10)) {
           sleepQuery(pool, 0); // the pool is up
 
@@ -205,7 +207,7 @@ class PostgresJdbcTest {
           assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections());
           assertTrue(pool.getHikariPoolMXBean().getTotalConnections() <= 10);
         }
-        awaitBackends(monitor, baseline);
+        awaitNoOtherBackends(monitor);
       }
     });
   }
@@ -239,40 +241,44 @@ class PostgresJdbcTest {
   @Test
   void aTimeoutWhileWaitingForAPooledConnection() {
     inGreenlet(() -> {
-      try (HikariDataSource pool = pool("wait", 1)) {
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Greenlet<Integer> holder = Greenlet.spawn(() -> {
-          try (Connection c = pool.getConnection()) {
-            held.countDown();
-            release.await();
-            return queryInt(c, "select pg_backend_pid()");
-          }
-        });
-        held.await();
-
-        long start = System.nanoTime();
-        Timeout timeout = assertThrows(Timeout.class, () -> {
-          try (Timeout t = Timeout.start(0.2)) {
+      try (Connection monitor = monitor()) {
+        awaitNoOtherBackends(monitor); // those of an earlier test's pool may still be ending
+        try (HikariDataSource pool = pool("wait", 1)) {
+          CountDownLatch held = new CountDownLatch(1);
+          CountDownLatch release = new CountDownLatch(1);
+          Greenlet<Integer> holder = Greenlet.spawn(() -> {
             try (Connection c = pool.getConnection()) {
-              throw new AssertionError("got a connection the holder holds: " + c);
-            } catch (SQLException e) {
-              if (t.fired()) throw t;
-              throw e;
+              held.countDown();
+              release.await();
+              return queryInt(c, "select pg_backend_pid()");
             }
-          }
-        });
-        double surfaced = secondsSince(start);
-        report("PostgreSQL: Timeout(0.2) around a wait for a pooled connection surfaced as %s after %.3f s", timeout, surfaced);
-        assertTrue(surfaced >= 0.2 && surfaced < 1.5, "surfaced after " + surfaced + " s");
-        assertFalse(Thread.currentThread().isInterrupted(), "the Timeout's interrupt outlived its block");
+          });
+          held.await();
 
-        release.countDown();
-        int backend = holder.get();
-        try (Connection c = pool.getConnection()) {
-          assertEquals(backend, queryInt(c, "select pg_backend_pid()"), "the same connection, not a new one");
+          long start = System.nanoTime();
+          Timeout timeout = assertThrows(Timeout.class, () -> {
+            try (Timeout t = Timeout.start(0.2)) {
+              try (Connection c = pool.getConnection()) {
+                throw new AssertionError("got a connection the holder holds: " + c);
+              } catch (SQLException e) {
+                if (t.fired()) throw t;
+                throw e;
+              }
+            }
+          });
+          double surfaced = secondsSince(start);
+          report("PostgreSQL: Timeout(0.2) around a wait for a pooled connection surfaced as %s after %.3f s", timeout, surfaced);
+          assertTrue(surfaced >= 0.2 && surfaced < 1.5, "surfaced after " + surfaced + " s");
+          assertFalse(Thread.currentThread().isInterrupted(), "the Timeout's interrupt outlived its block");
+
+          release.countDown();
+          int backend = holder.get();
+          try (Connection c = pool.getConnection()) {
+            assertEquals(backend, queryInt(c, "select pg_backend_pid()"), "the same connection, not a new one");
+          }
+          assertEquals(1, pool.getHikariPoolMXBean().getTotalConnections());
         }
-        assertEquals(1, pool.getHikariPoolMXBean().getTotalConnections());
+        awaitNoOtherBackends(monitor);
       }
     });
   }
@@ -287,7 +293,7 @@ class PostgresJdbcTest {
   void theDriversSocketTimeoutInAGreenlet() {
     inGreenlet(() -> {
       try (Connection monitor = monitor()) {
-        int baseline = otherBackends(monitor);
+        awaitNoOtherBackends(monitor); // those of an earlier test's pool may still be ending
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.jdbcUrl("socketTimeout=1"));
         config.setPoolName("socket-timeout");
@@ -307,7 +313,7 @@ class PostgresJdbcTest {
               () -> queryInt(monitor, "select count(*) from pg_stat_activity where query = 'select pg_sleep(3.5)'") == 0);
           sleepQuery(pool, 0); // usable
         }
-        awaitBackends(monitor, baseline);
+        awaitNoOtherBackends(monitor);
       }
     });
   }
@@ -321,7 +327,7 @@ class PostgresJdbcTest {
   void aServerSideStatementTimeoutKeepsTheConnection() {
     inGreenlet(() -> {
       try (Connection monitor = monitor()) {
-        int baseline = otherBackends(monitor);
+        awaitNoOtherBackends(monitor); // those of an earlier test's pool may still be ending
         try (HikariDataSource pool = pool("statement-timeout", 2); Connection c = pool.getConnection();
             Statement s = c.createStatement()) {
           int backend = queryInt(c, "select pg_backend_pid()");
@@ -334,7 +340,7 @@ class PostgresJdbcTest {
           assertEquals(backend, queryInt(c, "select pg_backend_pid()"), "the same connection, still usable");
           s.execute("reset statement_timeout");
         }
-        awaitBackends(monitor, baseline);
+        awaitNoOtherBackends(monitor);
       }
     });
   }
@@ -348,7 +354,7 @@ class PostgresJdbcTest {
   void aTransactionPerGreenlet() {
     inGreenlet(() -> {
       try (Connection monitor = monitor()) {
-        int baseline = otherBackends(monitor);
+        awaitNoOtherBackends(monitor); // those of an earlier test's pool may still be ending
         try (Statement s = monitor.createStatement()) {
           s.execute("drop table if exists entries; drop table if exists counter");
           s.execute("create table entries (greenlet int primary key, square int not null)");
@@ -380,7 +386,7 @@ class PostgresJdbcTest {
             s.execute("drop table entries; drop table counter");
           }
         }
-        awaitBackends(monitor, baseline);
+        awaitNoOtherBackends(monitor);
       }
     });
   }
@@ -395,8 +401,22 @@ class PostgresJdbcTest {
     onFreshHub(60, hub -> {
       // The owner thread only waits: the pool is made, used and closed by greenlets and the plain
       // thread, so the owner never queues on one of its locks.
+      Connection monitor = Greenlet.spawn(() -> {
+        Connection c = monitor();
+        awaitNoOtherBackends(c);
+        return c;
+      }).get();
       HikariDataSource pool = Greenlet.spawn(() -> pool("mixed", 10)).get();
       try (Ticker ticker = Ticker.start(0.01)) {
+        // All ten connections open first (Hikari opens them one at a time, 30 ms apart).
+        CountDownLatch allConnected = new CountDownLatch(10);
+        Greenlet.spawn(() -> inGreenlets(10, _ -> {
+          try (Connection c = pool.getConnection()) {
+            allConnected.countDown();
+            assertTrue(allConnected.await(30, TimeUnit.SECONDS), "the pool never held 10 connections at once");
+          }
+        })).get();
+
         AtomicInteger threadQueries = new AtomicInteger();
         CompletableFuture<Double> threadDone = new CompletableFuture<>();
         long start = Ticker.mark();
@@ -423,7 +443,13 @@ class PostgresJdbcTest {
         assertTrue(ticks.ticks() >= ticks.possible() / 4, "the timer greenlet stalled: " + ticks);
         assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections());
       } finally {
-        Greenlet.spawn(pool::close).join();
+        Greenlet.spawn(() -> {
+          try (monitor) {
+            pool.close();
+            awaitNoOtherBackends(monitor);
+          }
+          return null;
+        }).get();
       }
     });
   }

@@ -96,9 +96,9 @@ class RedisJedisTest {
     throw new AssertionError("no " + field + " in INFO clients");
   }
 
-  /** Waits until Redis counts {@code expected} connected clients ({@code monitor} included). */
-  private static double awaitClients(Jedis monitor, int expected) throws Exception {
-    return awaitCondition(10, "back to " + expected + " connected clients", () -> clientsInfo(monitor, "connected_clients") == expected);
+  /** Waits until Redis has no client but {@code monitor}: every connection a pool opened is closed. */
+  private static double awaitOnlyTheMonitor(Jedis monitor) throws Exception {
+    return awaitCondition(10, "other clients still connected", () -> clientsInfo(monitor, "connected_clients") == 1);
   }
 
   /**
@@ -110,7 +110,7 @@ class RedisJedisTest {
   void aHundredConcurrentBlpopsTakeAboutOne() {
     inGreenlet(() -> {
       try (Jedis monitor = monitor()) {
-        int baseline = clientsInfo(monitor, "connected_clients");
+        awaitOnlyTheMonitor(monitor); // an earlier test's connections may still be closing
         try (RedisClient client = client(GREENLETS); Ticker ticker = Ticker.start(0.01)) {
           for (String round : new String[] {"cold", "warm"}) {
             Interop.Run run = timedInGreenlets(GREENLETS, i -> assertNull(client.blpop(0.2, "empty:" + i)));
@@ -127,7 +127,7 @@ class RedisJedisTest {
           assertEquals(GREENLETS, client.getPool().getNumIdle());
           assertEquals(0, clientsInfo(monitor, "blocked_clients"));
         }
-        awaitClients(monitor, baseline);
+        awaitOnlyTheMonitor(monitor);
       }
     });
   }
@@ -137,7 +137,7 @@ class RedisJedisTest {
   void aHundredGreenletsTimesAHundredRoundTrips() {
     inGreenlet(() -> {
       try (Jedis monitor = monitor()) {
-        int baseline = clientsInfo(monitor, "connected_clients");
+        awaitOnlyTheMonitor(monitor); // an earlier test's connections may still be closing
         try (RedisClient client = client(GREENLETS); Ticker ticker = Ticker.start(0.01)) {
           long start = Ticker.mark();
           double took = inGreenlets(GREENLETS, i -> {
@@ -156,7 +156,7 @@ class RedisJedisTest {
           assertEquals(GREENLETS * 100L, client.dbSize());
           assertEquals("OK", client.flushDB());
         }
-        awaitClients(monitor, baseline);
+        awaitOnlyTheMonitor(monitor);
       }
     });
   }
@@ -170,7 +170,7 @@ class RedisJedisTest {
   void aTimeoutAroundABlpopSurfacesAsTheTimeout() {
     inGreenlet(() -> {
       try (Jedis monitor = monitor()) {
-        int baseline = clientsInfo(monitor, "connected_clients");
+        awaitOnlyTheMonitor(monitor); // an earlier test's connections may still be closing
         try (RedisClient client = client(10)) {
           assertEquals("PONG", client.ping()); // the pool is up
 
@@ -196,7 +196,7 @@ class RedisJedisTest {
           assertTrue(client.getPool().getNumIdle() <= 10);
           assertEquals("OK", client.flushDB());
         }
-        awaitClients(monitor, baseline);
+        awaitOnlyTheMonitor(monitor);
       }
     });
   }
@@ -221,31 +221,35 @@ class RedisJedisTest {
   @Test
   void aTimeoutWhileWaitingForAPooledConnection() {
     inGreenlet(() -> {
-      try (Jedis monitor = monitor(); RedisClient client = client(1)) {
-        Greenlet<String> holder = Greenlet.spawn(() -> client.blpop(5.0, "hold").getValue());
-        awaitCondition(3, "the holder never blocked", () -> clientsInfo(monitor, "blocked_clients") == 1);
+      try (Jedis monitor = monitor()) {
+        awaitOnlyTheMonitor(monitor);
+        try (RedisClient client = client(1)) {
+          Greenlet<String> holder = Greenlet.spawn(() -> client.blpop(5.0, "hold").getValue());
+          awaitCondition(3, "the holder never blocked", () -> clientsInfo(monitor, "blocked_clients") == 1);
 
-        long start = System.nanoTime();
-        Timeout timeout = assertThrows(Timeout.class, () -> {
-          try (Timeout t = Timeout.start(0.2)) {
-            try {
-              client.get("anything");
-            } catch (JedisException e) {
-              if (t.fired()) throw t;
-              throw e;
+          long start = System.nanoTime();
+          Timeout timeout = assertThrows(Timeout.class, () -> {
+            try (Timeout t = Timeout.start(0.2)) {
+              try {
+                client.get("anything");
+              } catch (JedisException e) {
+                if (t.fired()) throw t;
+                throw e;
+              }
             }
-          }
-        });
-        double surfaced = secondsSince(start);
-        report("Redis: Timeout(0.2) around a wait for a pooled connection surfaced as %s after %.3f s", timeout, surfaced);
-        assertTrue(surfaced >= 0.2 && surfaced < 1.5, "surfaced after " + surfaced + " s");
-        assertFalse(Thread.currentThread().isInterrupted(), "the Timeout's interrupt outlived its block");
+          });
+          double surfaced = secondsSince(start);
+          report("Redis: Timeout(0.2) around a wait for a pooled connection surfaced as %s after %.3f s", timeout, surfaced);
+          assertTrue(surfaced >= 0.2 && surfaced < 1.5, "surfaced after " + surfaced + " s");
+          assertFalse(Thread.currentThread().isInterrupted(), "the Timeout's interrupt outlived its block");
 
-        assertEquals(1, monitor.rpush("hold", "released"));
-        assertEquals("released", holder.get());
-        assertEquals("PONG", client.ping());
-        assertEquals(1, client.getPool().getCreatedCount());
-        assertEquals(0, client.getPool().getDestroyedCount());
+          assertEquals(1, monitor.rpush("hold", "released"));
+          assertEquals("released", holder.get());
+          assertEquals("PONG", client.ping());
+          assertEquals(1, client.getPool().getCreatedCount());
+          assertEquals(0, client.getPool().getDestroyedCount());
+        }
+        awaitOnlyTheMonitor(monitor);
       }
     });
   }
@@ -258,6 +262,11 @@ class RedisJedisTest {
   @Test
   void aPlainThreadBlocksOnlyItself() {
     onFreshHub(60, hub -> {
+      Jedis monitor = Greenlet.spawn(() -> {
+        Jedis m = monitor();
+        awaitOnlyTheMonitor(m);
+        return m;
+      }).get();
       RedisClient client = Greenlet.spawn(() -> client(10)).get();
       try (Ticker ticker = Ticker.start(0.01)) {
         AtomicInteger threadCalls = new AtomicInteger();
@@ -285,7 +294,13 @@ class RedisJedisTest {
         assertTrue(threadCallsThen < 5, "the greenlets finished only after the thread's five BLPOPs");
         assertTrue(ticks.ticks() >= ticks.possible() / 4, "the timer greenlet stalled: " + ticks);
       } finally {
-        Greenlet.spawn(client::close).join();
+        Greenlet.spawn(() -> {
+          try (monitor) {
+            client.close();
+            awaitOnlyTheMonitor(monitor);
+          }
+          return null;
+        }).get();
       }
     });
   }
@@ -301,7 +316,7 @@ class RedisJedisTest {
   void theClassicJedisPool() {
     inGreenlet(() -> {
       try (Jedis monitor = monitor()) {
-        int baseline = clientsInfo(monitor, "connected_clients");
+        awaitOnlyTheMonitor(monitor); // an earlier test's connections may still be closing
         GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
         config.setMaxTotal(GREENLETS);
         config.setMaxIdle(GREENLETS);
@@ -340,7 +355,7 @@ class RedisJedisTest {
             assertEquals("OK", jedis.flushDB());
           }
         }
-        awaitClients(monitor, baseline);
+        awaitOnlyTheMonitor(monitor);
       }
     });
   }
