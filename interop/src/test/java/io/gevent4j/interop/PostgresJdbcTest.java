@@ -35,10 +35,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The PostgreSQL JDBC driver behind a HikariCP pool, in greenlets, against a real PostgreSQL
  * ({@link Postgres}): 100 greenlets of one hub query at once and finish in about the time of one
- * query while a timer greenlet ticks; a Timeout around a slow query surfaces as the Timeout, the
- * server ends the query, and the pool stays usable; a transaction per greenlet; a plain thread
- * beside the greenlets. Each test checks that closing the pool leaves no backend on the server
- * and no descriptor or thread in the JVM. Both backends (the surefire executions).
+ * query while a timer greenlet ticks (and 500 share 100 connections); a Timeout around a slow
+ * query, or around the wait for a pooled connection, surfaces as the Timeout, the server ends
+ * the abandoned query, and the pool stays usable; the driver's socketTimeout and the server's
+ * statement_timeout for comparison; a transaction per greenlet; a plain thread beside the
+ * greenlets. Each test checks that closing the pool leaves no backend on the server and no
+ * descriptor or thread in the JVM. Both backends (the surefire executions).
  */
 @org.junit.jupiter.api.Timeout(120)
 class PostgresJdbcTest {

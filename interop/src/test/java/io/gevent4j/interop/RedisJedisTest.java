@@ -36,8 +36,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * Jedis (blocking {@code java.net.Socket}s behind a commons-pool2 pool) in greenlets, against a
  * real Redis ({@link Redis}): 100 greenlets of one hub block in BLPOP at once and finish in about
  * one BLPOP's timeout while a timer greenlet ticks; 100 greenlets × 100 SET/GET round trips with
- * the right values; a Timeout around a long BLPOP surfaces as the Timeout, Redis drops the
- * client, and the pool stays usable; a plain thread beside the greenlets. Jedis 8's
+ * the right values; a Timeout around a long BLPOP, or around the wait for a pooled connection,
+ * surfaces as the Timeout, Redis drops the abandoned client, and the pool stays usable; a plain
+ * thread beside the greenlets. Jedis 8's
  * {@link RedisClient} (the pooled client that replaces {@link JedisPool}) throughout, and
  * {@code JedisPool} itself once. Each test checks that closing the pool leaves no client on the
  * server and no descriptor or thread in the JVM. Both backends (the surefire executions).
