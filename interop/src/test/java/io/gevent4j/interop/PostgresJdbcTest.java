@@ -219,20 +219,16 @@ class PostgresJdbcTest {
   }
 
   /**
-   * The idiom for a JDK-backed client: a Timeout interrupts the driver's socket read, the JDK
-   * closes the socket and the driver throws its own exception; {@code t.fired()} says the
-   * Timeout caused it, so the Timeout is thrown instead. Closing {@code t} withdraws the
-   * interrupt.
+   * A JDK-backed client under {@code Timeout.call}: a Timeout interrupts the driver's socket
+   * read, the JDK closes the socket and the driver throws its own exception, which
+   * {@code Timeout.call} replaces with the Timeout.
    */
-  private static void slowQuery(DataSource pool, double seconds) throws SQLException {
-    try (Timeout t = Timeout.start(seconds)) {
+  private static void slowQuery(DataSource pool, double seconds) throws Exception {
+    Timeout.call(seconds, () -> {
       try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-        s.execute("select pg_sleep(5.0)");
-      } catch (SQLException e) {
-        if (t.fired()) throw t;
-        throw e;
+        return s.execute("select pg_sleep(5.0)");
       }
-    }
+    });
   }
 
   /**
