@@ -202,15 +202,17 @@ class FileObjectPosixTest {
     onFreshHub(hub -> {
       int[] p = Posix.pipe2(0);
       FileObjectPosix out = FileObject.open(p[1], "w");
-      try (FileObjectPosix in = FileObject.open(p[0], "r")) {
+      FileObjectPosix in = FileObject.open(p[0], "r");
+      try {
         Greenlet<Integer> reader = Gevent.spawn(() -> in.read(new byte[10], 0, 10));
         Hub.sleep(0);
         assertFalse(reader.ready());
-        in.close();
+        in.close(); // the test: a close while a greenlet waits
         Throwable e = failure(reader);
         assertInstanceOf(FileObjectClosed.class, e);
         assertTrue(e.getMessage().contains("was closed while a greenlet waited on it"), e.getMessage());
       } finally {
+        in.close(); // idempotent
         out.close();
       }
     });
@@ -274,7 +276,7 @@ class FileObjectPosixTest {
         Posix.close(p[1]);
       }
 
-      try (FileChannel d = FileChannel.open(sub, StandardOpenOption.READ)) {
+      try (FileChannel _ = FileChannel.open(sub, StandardOpenOption.READ)) {
         int fd = fdOpenedOn(sub.toString());
         NativeIoException isDir = assertThrows(NativeIoException.class, () -> FileObjectPosix.open(fd, "r", false));
         assertEquals("EISDIR", isDir.errnoName());

@@ -356,7 +356,7 @@ class FileObjectThreadTest {
         CountDownLatch plug = plugThePool(hub); // the read will wait in the pool's queue
         try {
           Greenlet<Throwable> g = Gevent.spawn(() -> {
-            try (Timeout timeout = Timeout.start(0)) { // fires at the first real wait: the read's
+            try (Timeout _ = Timeout.start(0)) { // fires at the first real wait: the read's
               f.read(ByteBuffer.wrap(mine));
               return null;
             } catch (Timeout t) {
@@ -386,7 +386,7 @@ class FileObjectThreadTest {
       CountDownLatch plug = plugThePool(hub);
       try {
         Greenlet<Throwable> g = Gevent.spawn(() -> {
-          try (Timeout timeout = Timeout.start(0)) {
+          try (Timeout _ = Timeout.start(0)) {
             FileObject.open(p, "r").close();
             return null;
           } catch (Timeout t) {

@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Prints one line: {@code RESULT label=.. connections=.. requests=.. seconds=.. rps=..
  * p50_us=.. p99_us=.. p999_us=.. max_us=.. client_cpu=.. server_cpu=.. server_cpu_us_per_req=..
- * others_cpu=..}. The CPU figures: the share of one core the client and the server (when its
+ * others_cpu=..} (and {@code server_threads_cpu_us_per_req=..} with
+ * {@code -Dbench.serverThreads=prefix,...}: the CPU per request of the server's threads whose
+ * names start with one of the prefixes, e.g. its event loops). The CPU figures: the share of one core the client and the server (when its
  * pid is given; -1 otherwise) used over the measured period, the server's CPU time per request,
  * and the cores the rest of the machine used meanwhile (a run other processes disturbed shows
  * there). Since the client
@@ -51,6 +53,10 @@ final class EchoClient {
     long measureEnd;
     long measured;
     final CpuClock server;
+    /** The server's threads named by -Dbench.serverThreads; NONE without it. */
+    final CpuClock serverThreads;
+    long serverThreadsCpuStart;
+    long serverThreadsCpuEnd;
     final CpuClock client = CpuClock.self();
     final CpuClock machine = CpuClock.machine();
     long machineCpuStart;
@@ -62,8 +68,9 @@ final class EchoClient {
     final CountDownLatch done = new CountDownLatch(1);
     volatile String error;
 
-    Run(CpuClock server) {
+    Run(CpuClock server, CpuClock serverThreads) {
       this.server = server;
+      this.serverThreads = serverThreads;
     }
 
     void fail(String message) {
@@ -178,7 +185,10 @@ final class EchoClient {
     });
 
     MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    Run run = new Run(server);
+    String threadPrefixes = System.getProperty("bench.serverThreads", "");
+    CpuClock serverThreads = args.length > 6 && !threadPrefixes.isEmpty()
+        ? CpuClock.threads(Long.parseLong(args[6]), List.of(threadPrefixes.split(","))) : CpuClock.NONE;
+    Run run = new Run(server, serverThreads);
     List<Connection> handlers = new ArrayList<>();
     List<Channel> channels = new ArrayList<>();
     int exit = 0;
@@ -199,12 +209,14 @@ final class EchoClient {
         run.phase = Phase.MEASURE;
         run.measureStart = System.nanoTime();
         run.serverCpuStart = run.server.nanos();
+        run.serverThreadsCpuStart = run.serverThreads.nanos();
         run.clientCpuStart = run.client.nanos();
         run.machineCpuStart = run.machine.nanos();
       }, (long) (warmup * 1e9), TimeUnit.NANOSECONDS);
       loop.schedule(() -> {
         run.measureEnd = System.nanoTime();
         run.serverCpuEnd = run.server.nanos();
+        run.serverThreadsCpuEnd = run.serverThreads.nanos();
         run.clientCpuEnd = run.client.nanos();
         run.machineCpuEnd = run.machine.nanos();
         run.phase = Phase.STOP;
@@ -239,12 +251,18 @@ final class EchoClient {
     // what the rest of the machine used meanwhile: other processes, the kernel's own threads
     long othersCpu = run.machineCpuEnd - run.machineCpuStart - clientCpu - (serverKnown ? serverCpu : 0);
     System.out.printf(Locale.ROOT, "RESULT label=%s connections=%d requests=%d seconds=%.3f rps=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f"
-            + " client_cpu=%.2f server_cpu=%.2f server_cpu_us_per_req=%.2f others_cpu=%.2f%n",
+            + " client_cpu=%.2f server_cpu=%.2f server_cpu_us_per_req=%.2f others_cpu=%.2f",
         label, connections, run.measured, secs, run.measured / secs,
         h.percentile(50) / 1e3, h.percentile(99) / 1e3, h.percentile(99.9) / 1e3, h.max() / 1e3,
         (double) clientCpu / wall,
         serverKnown ? (double) serverCpu / wall : -1.0,
         serverKnown && run.measured > 0 ? serverCpu / 1e3 / run.measured : -1.0,
         run.machineCpuStart >= 0 && run.machineCpuEnd >= 0 ? Math.max(0, othersCpu) / (double) wall : -1.0);
+    if (run.serverThreadsCpuStart >= 0 && run.serverThreadsCpuEnd >= 0 && run.measured > 0) {
+      // one more key at the end of the line: the scripts read RESULT lines by key
+      System.out.printf(Locale.ROOT, " server_threads_cpu_us_per_req=%.2f",
+          (run.serverThreadsCpuEnd - run.serverThreadsCpuStart) / 1e3 / run.measured);
+    }
+    System.out.println();
   }
 }

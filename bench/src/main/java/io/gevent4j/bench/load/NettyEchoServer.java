@@ -13,7 +13,9 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 /**
  * Netty's echo server on its native epoll transport, for the load harness: Netty's own
  * example handler (write what is read, flush when the read burst is over) on one event loop
- * that accepts and serves every connection, as gevent4j's one hub does.
+ * that accepts and serves every connection, as gevent4j's one hub does; with
+ * {@code -Dbench.loops=N} (bench/hubgroup.sh), N event loops, one of which also accepts, the
+ * connections spread over them round-robin.
  */
 final class NettyEchoServer {
   private NettyEchoServer() {}
@@ -39,7 +41,8 @@ final class NettyEchoServer {
   public static void main(String[] args) throws InterruptedException {
     ServerArgs a = ServerArgs.parse("NettyEchoServer", args);
     Epoll.ensureAvailability();
-    MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    int loops = Integer.getInteger("bench.loops", 1); // bench/hubgroup.sh: N event loops beside HubGroup(N)
+    MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory());
     try {
       var channel = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
           .option(ChannelOption.SO_BACKLOG, 1024)
@@ -47,7 +50,7 @@ final class NettyEchoServer {
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new Echo())
           .bind("127.0.0.1", a.port()).sync().channel();
-      a.ready("netty epoll " + io.netty.util.Version.identify().get("netty-transport-native-epoll").artifactVersion());
+      a.ready("netty epoll (" + loops + " event loop" + (loops == 1 ? "" : "s") + ") " + io.netty.util.Version.identify().get("netty-transport-native-epoll").artifactVersion());
       channel.closeFuture().sync();
     } finally {
       group.shutdownGracefully();

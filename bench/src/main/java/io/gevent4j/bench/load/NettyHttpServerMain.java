@@ -28,7 +28,8 @@ import io.netty.handler.codec.http.HttpUtil;
  * Netty's HTTP/1.1 codec on its native epoll transport for the HTTP load harness, written as
  * Netty's own hello-world example: {@code HttpServerCodec}, keep-alive handled by
  * {@code HttpServerKeepAliveHandler}, one response per request written on read and flushed when
- * the read burst is over, on one event loop (as gevent4j's one hub). The response is the one
+ * the read burst is over, on one event loop (as gevent4j's one hub; {@code -Dbench.loops=N} for N,
+ * bench/hubgroup.sh). The response is the one
  * {@link HelloHandler} sends: 13 bytes of text/plain with a Content-Length.
  */
 final class NettyHttpServerMain {
@@ -62,7 +63,8 @@ final class NettyHttpServerMain {
   public static void main(String[] args) throws InterruptedException {
     ServerArgs a = ServerArgs.parse("NettyHttpServerMain", args);
     Epoll.ensureAvailability();
-    MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    int loops = Integer.getInteger("bench.loops", 1); // bench/hubgroup.sh: N event loops beside HubGroup(N)
+    MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory());
     Hello hello = new Hello();
     try {
       var channel = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
@@ -76,7 +78,7 @@ final class NettyHttpServerMain {
             }
           })
           .bind("127.0.0.1", a.port()).sync().channel();
-      a.ready("netty http epoll " + io.netty.util.Version.identify().get("netty-transport-native-epoll").artifactVersion());
+      a.ready("netty http epoll (" + loops + " event loop" + (loops == 1 ? "" : "s") + ") " + io.netty.util.Version.identify().get("netty-transport-native-epoll").artifactVersion());
       channel.closeFuture().sync();
     } finally {
       group.shutdownGracefully();
