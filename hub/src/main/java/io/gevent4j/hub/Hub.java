@@ -154,6 +154,8 @@ public final class Hub implements Executor, AutoCloseable {
   private Error fatal;
   private ThreadPool threadPool;
   private Resolver resolver;
+  /** This hub's epoll sets for its greenlets' JDK I/O waits (gevent.jdkPollers=hub); made at the first. Hub thread. */
+  JdkPollers.HubIo jdkIo;
   /** What other modules free when the hub closes (HubAccess.onClose): run once, by release(). */
   private final ConcurrentLinkedQueue<Runnable> closeHooks = new ConcurrentLinkedQueue<>();
 
@@ -205,6 +207,7 @@ public final class Hub implements Executor, AutoCloseable {
     }
     this.owner = owner;
     this.builder = VirtualThreads.builder(this::schedule);
+    JdkPollers.install(); // once per JVM: before any greenlet can do JDK I/O
     this.main = new RawGreenlet(this, null, owner.getName(), true);
     CompletableFuture<Void> ready = new CompletableFuture<>();
     this.thread = Thread.ofPlatform().daemon(true).name("hub-" + owner.getName()).unstarted(() -> hubThread(ready));
@@ -1259,6 +1262,9 @@ public final class Hub implements Executor, AutoCloseable {
           handleError(null, t);
         }
       }
+      JdkPollers.HubIo io = jdkIo;
+      jdkIo = null;
+      if (io != null) io.close(); // before the loop: its watchers are the loop's
       if (pool != null) pool.close();
       // before the loop: a resolver may have watchers on it (ares)
       if (res instanceof AutoCloseable closeable) closeResolver(closeable);
@@ -1278,6 +1284,31 @@ public final class Hub implements Executor, AutoCloseable {
     } catch (Exception e) {
       LOG.warn("closing the resolver {} failed", resolver, e);
     }
+  }
+
+  /**
+   * Where the JDK's blocking I/O in greenlets waits ({@code java.net} sockets, blocking NIO
+   * channels, pipes), decided once per JVM at the first hub's creation from
+   * {@code gevent.jdkPollers}:
+   *
+   * <ul>
+   *   <li>{@code "hub"}: in the greenlet's own hub, whose loop polls the descriptor and wakes the
+   *       greenlet on the hub thread, as for gevent4j's own sockets. Other virtual threads keep
+   *       the JDK's pollers.
+   *   <li>{@code "jdk"}: in the JDK's pollers, whose threads wake the greenlet through its hub's
+   *       thread-safe queue (chosen with {@code gevent.jdkPollers=jdk}, or taken when the JVM
+   *       lacks {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}, when this JDK's pollers are
+   *       not the ones gevent4j knows, or when a virtual thread did I/O before the first hub;
+   *       one line is logged then, on {@code io.gevent4j.hub.jdkPollers}, saying why).
+   * </ul>
+   *
+   * Either way gevent4j starts the JDK's pollers itself at the first hub's creation, from a
+   * platform thread, so that they run on the JDK's default scheduler and never on a hub.
+   *
+   * @return {@code "hub"} or {@code "jdk"}; null while no hub has been created in this JVM
+   */
+  public static String jdkPollers() {
+    return JdkPollers.route();
   }
 
   /** Every open hub of this JVM (gevent.util.format_run_info walks them). */
