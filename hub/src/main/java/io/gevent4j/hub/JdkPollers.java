@@ -106,23 +106,20 @@ final class JdkPollers {
       String why;
       String decided = JDK;
       if (wanted.equals(JDK)) {
-        why = initializeJdkRoute() + " (gevent.jdkPollers=jdk)";
+        String before = initializeJdkRoute();
+        why = "gevent.jdkPollers=jdk" + (before == null ? "" : "; " + before);
       } else {
-        String failure = installHubRoute();
-        if (failure == null) {
+        why = installHubRoute();
+        if (why == null) {
           decided = HUB;
           why = "greenlets' JDK I/O waits are served by their hub's loop";
-        } else {
-          why = failure;
         }
       }
       reason = why;
       route = decided;
-      if (decided.equals(HUB)) {
-        LOG.debug("gevent4j: {}", why);
-      } else if (wanted.equals(HUB)) {
-        String line = "gevent4j: JDK I/O waits in greenlets take the JDK's route (a poller thread wakes the greenlet "
-            + "through its hub's queue): " + why;
+      if (decided.equals(JDK) && wanted.equals(HUB)) {
+        String line = "gevent4j: JDK I/O in greenlets waits in the JDK's pollers, whose threads wake each greenlet "
+            + "through its hub's queue: " + why;
         if (explicit) LOG.warn(line);
         else LOG.info(line);
       } else {
@@ -135,8 +132,8 @@ final class JdkPollers {
 
   /**
    * The JDK's pollers, initialized now from this platform thread if nobody did before, so that
-   * their sub-pollers run on the JDK's default scheduler and never on a hub; returns what was
-   * found.
+   * their sub-pollers run on the JDK's default scheduler and never on a hub; null when that is
+   * what happened, else what was found.
    */
   private static String initializeJdkRoute() {
     boolean before = jdkPollerThreadsRunning();
@@ -145,10 +142,8 @@ final class JdkPollers {
     } catch (ClassNotFoundException | LinkageError e) {
       return "this JDK has no " + POLLER + " (" + e + ")";
     }
-    return before
-        ? "the JDK's pollers were started before gevent4j's first hub (a virtual thread did I/O first): their "
-            + "sub-pollers run wherever that thread's scheduler runs"
-        : "the JDK's pollers were started by gevent4j's first hub: their sub-pollers run on the JDK's default scheduler";
+    return before ? POLLER + " was started before gevent4j's first hub (a virtual thread did I/O first): its "
+        + "sub-pollers run wherever that thread's scheduler runs them" : null;
   }
 
   /** True when a poller thread of the JDK runs: {@code sun.nio.ch.Poller} has been initialized. */
@@ -165,14 +160,13 @@ final class JdkPollers {
   /** Replaces the JDK's pollers; null when done, else why not (nothing changed then). */
   private static String installHubRoute() {
     Internals jdk = Internals.INSTANCE;
-    if (jdk == null) {
+    if (jdk == null || VirtualThreads.defaultScheduler() == null) {
       // Still make the placement deterministic.
-      String found = initializeJdkRoute();
-      return Internals.unavailable + "; " + found;
+      String before = initializeJdkRoute();
+      String why = jdk == null ? Internals.unavailable : "this JDK does not say what its default scheduler of virtual threads is";
+      return why + (before == null ? "" : "; " + before);
     }
     Executor defaultScheduler = VirtualThreads.defaultScheduler();
-    if (defaultScheduler == null) return "this JDK does not say what its default scheduler of virtual threads is; "
-        + initializeJdkRoute();
     boolean initializedHere;
     try {
       initializedHere = initializeFromMarker(defaultScheduler);
@@ -189,10 +183,10 @@ final class JdkPollers {
         if (master != null) return describeEarlierPlacement(jdk, readPollers, writePollers);
       }
       for (Object p : readPollers) {
-        if ((int) jdk.registered.invoke(p) != 0) return "a virtual thread waits in the JDK's pollers already";
+        if ((int) jdk.registered.invoke(p) != 0) return "a virtual thread was already waiting in them";
       }
       for (Object p : writePollers) {
-        if ((int) jdk.registered.invoke(p) != 0) return "a virtual thread waits in the JDK's pollers already";
+        if ((int) jdk.registered.invoke(p) != 0) return "a virtual thread was already waiting in them";
       }
       Object pollers = jdk.pollers.get();
       Object[] readSlots = (Object[]) jdk.readSlots.get(pollers);
@@ -205,9 +199,11 @@ final class JdkPollers {
         boolean read = k == 0;
         for (int i = 0; i < replacement[k].length; i++) {
           Object p = jdk.newPoller.invoke(subPollers, read, (IntBinaryOperator) new Hook(read));
+          Thread t = fallbackThread(jdk, p, subPollers, (read ? "Read" : "Write") + "-" + i);
+          jdk.owner.set(p, t); // what jcmd Thread.vthread_pollers shows as the poller's thread
           replacement[k][i] = p;
           installed.add(p);
-          threads.add(fallbackThread(jdk, p, subPollers, (read ? "Read" : "Write") + "-" + i));
+          threads.add(t);
         }
       }
       for (Thread t : threads) t.start();
@@ -278,8 +274,8 @@ final class JdkPollers {
           + "): if that is a hub, every virtual thread's JDK I/O stops when it closes or while it is busy";
       break;
     }
-    return POLLER + " was initialized before gevent4j's first hub (a virtual thread did I/O first; create a hub "
-        + "before that, e.g. Hub.current() at the start of main): its sub-pollers run on " + where;
+    return POLLER + " was started before gevent4j's first hub (a virtual thread did I/O first; make a hub before "
+        + "that, e.g. Hub.current() first thing in main): its sub-pollers run on " + where;
   }
 
   /** A slot poller's own epoll set is served as the JDK serves its own: this thread does it. */
@@ -571,9 +567,10 @@ final class JdkPollers {
       try {
         found = resolve();
       } catch (IllegalAccessException e) {
-        why = "add " + OPENS + " to serve them from the hub's loop (" + e.getMessage() + ")";
+        why = "add " + OPENS + " to have each hub's loop serve its own greenlets' waits (or set "
+            + "gevent.jdkPollers=jdk to keep this route without this line)";
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-        why = "this JDK's " + POLLER + " is not JDK 25's (" + e + ")";
+        why = "this JDK's " + POLLER + " is not the one gevent4j knows, JDK 25's (" + e + ")";
       }
       INSTANCE = found;
       unavailable = why;
