@@ -110,6 +110,11 @@ public final class Hub implements Executor, AutoCloseable {
       public void removeOnClose(Hub hub, Runnable hook) {
         hub.closeHooks.remove(hook);
       }
+
+      @Override
+      public long[] handOffs(Hub hub) {
+        return new long[] {hub.handedIn, hub.wakeUpsSent.sum(), JdkPollers.wakeups(hub)};
+      }
     });
   }
 
@@ -154,6 +159,10 @@ public final class Hub implements Executor, AutoCloseable {
   private Error fatal;
   private ThreadPool threadPool;
   private Resolver resolver;
+  /** Tasks other threads handed to this hub (continuations, callbacks), counted as drained; hub thread, read racily. */
+  private long handedIn;
+  /** Wake-ups other threads sent to this hub's loop while it slept in its poll. */
+  private final java.util.concurrent.atomic.LongAdder wakeUpsSent = new java.util.concurrent.atomic.LongAdder();
   /** This hub's epoll sets for its greenlets' JDK I/O waits (gevent.jdkPollers=hub); made at the first. Hub thread. */
   JdkPollers.HubIo jdkIo;
   /** What other modules free when the hub closes (HubAccess.onClose): run once, by release(). */
@@ -393,6 +402,7 @@ public final class Hub implements Executor, AutoCloseable {
     incoming.add(task);
     if (sleeping && !closed) {
       try {
+        wakeUpsSent.increment();
         wakeUp.send();
       } catch (IllegalStateException closedMeanwhile) {
         // the hub closed: nothing to wake
@@ -615,7 +625,12 @@ public final class Hub implements Executor, AutoCloseable {
 
   private void drainIncoming() {
     Runnable r;
-    while ((r = incoming.poll()) != null) readyQueue.add(r);
+    int n = 0;
+    while ((r = incoming.poll()) != null) {
+      readyQueue.add(r);
+      n++;
+    }
+    if (n != 0) handedIn += n;
   }
 
   /** How many tasks run between two looks at the clock during a batch (gevent: 50). */
