@@ -391,6 +391,8 @@ final class JdkPollers {
     private final BitSet writeWaits = new BitSet();
     /** Greenlets woken through these sets; for tests and benchmarks. */
     long wakeups;
+    /** Closed with its hub (tests). */
+    boolean closed;
 
     private HubIo() {
       readSet = writeSet = -1;
@@ -510,6 +512,7 @@ final class JdkPollers {
         if (t instanceof VirtualMachineError e && !(t instanceof OutOfMemoryError)) throw e;
         LOG.warn("gevent4j: letting go of the JDK I/O waits of a closing hub failed", t);
       } finally {
+        closed = true;
         readWaits.clear();
         writeWaits.clear();
         readWatcher.close();
