@@ -74,7 +74,7 @@ start_server() {
   taskset -c 0 "$JAVA" "${JVM[@]}" "$@" -cp "$(server_cp "$name")" $(server_cmd "$name") "$port" "$lifetime" >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 150); do # the server prints its "listening" line once it has bound
-    grep -q listening "$log" && break
+    grep -qs listening "$log" && break
     kill -0 "$SERVER_PID" 2>/dev/null || die "$name did not start: $(cat "$log")"
     sleep 0.1
   done

@@ -17,13 +17,16 @@
 # 2. The JDK's HttpClient from 50 greenlets of one hub (HttpClientBench, core 1) against
 #    gevent4j's HttpServer (core 0): its default executor against the hub as its executor;
 #    requests/s and what crosses into the hub from other threads per request.
+# 3. A greenlet holding its hub for 1 s (JdkIoHogBench, unpinned): the worst gap between JDK
+#    socket round trips of a greenlet of another hub and of a plain virtual thread, on each
+#    route (and on BEFORE_JAR's gevent4j when given).
 #
 # It builds nothing: build the bench jar first (common.sh's message says how).
 # Usage: bench/load/jdkio.sh
 # Knobs (environment): ROUNDS=5 WARMUP=3 DURATION=10 CONNECTIONS=100 PORT=17910 SIZE=64
 #   SERVERS="gevent4j-libev jdk-greenlets-hub jdk-greenlets-jdk jdk-virtual jdk-virtual-hub"
 #   HTTP_ROUNDS=3 HTTP_EXECUTORS="default hub" GREENLETS=50 BEFORE_JAR=
-#   PART="echo http" (either or both)
+#   PART="echo http hog" (any of them)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -37,7 +40,7 @@ SERVERS=${SERVERS:-"gevent4j-libev jdk-greenlets-hub jdk-greenlets-jdk jdk-virtu
 HTTP_ROUNDS=${HTTP_ROUNDS:-3}
 HTTP_EXECUTORS=${HTTP_EXECUTORS:-"default hub"}
 GREENLETS=${GREENLETS:-50}
-PART=${PART:-"echo http"}
+PART=${PART:-"echo http hog"}
 # shellcheck source=common.sh
 . bench/load/common.sh
 
@@ -129,5 +132,18 @@ if [[ " $PART " == *" http "* ]]; then
       }
       print "\n(medians over the rounds but req/s; handed to the hub: greenlets unparked and tasks submitted by other threads; loop wake-ups: those that woke the hub from its poll; context switches: voluntary, every thread of the client JVM)"
     }'
+fi
+if [[ " $PART " == *" hog "* ]]; then
+  echo
+  variants=("hub|$JAR|-Dgevent.jdkPollers=hub" "jdk|$JAR|-Dgevent.jdkPollers=jdk")
+  [ -n "${BEFORE_JAR:-}" ] && variants+=("before|$BEFORE_JAR:$JAR|-Dunused=1")
+  for v in "${variants[@]}"; do
+    IFS='|' read -r label cp flag <<<"$v"
+    for round in $(seq 1 "$HTTP_ROUNDS"); do
+      line=$("$JAVA" "${JVM[@]}" "$flag" -cp "$cp" io.gevent4j.bench.load.JdkIoHogBench "hog-$label" 1 2>>"$LOGDIR/hog.log" | grep '^RESULT' || true)
+      [ -n "$line" ] || die "JdkIoHogBench ($label) failed: $(tail -n 3 "$LOGDIR/hog.log")"
+      echo "  round $round: $line"
+    done
+  done
 fi
 echo "load after: $(uptime | sed 's/.*load average/load average/')"

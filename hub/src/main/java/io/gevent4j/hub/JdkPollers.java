@@ -146,11 +146,18 @@ final class JdkPollers {
         + "sub-pollers run wherever that thread's scheduler runs them" : null;
   }
 
-  /** True when a poller thread of the JDK runs: {@code sun.nio.ch.Poller} has been initialized. */
+  /**
+   * True when a poller thread of the JDK runs ({@code sun.nio.ch.Poller} has been initialized),
+   * told by the names JDK 21 to 25 give them; only for what the log line says.
+   */
   private static boolean jdkPollerThreadsRunning() {
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      String n = t.getName();
-      if (n.equals("MasterPoller") || n.equals("Read-Poller") || n.equals("Write-Poller")) return true;
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) root = root.getParent();
+    Thread[] threads = new Thread[root.activeCount() + 16];
+    int n = root.enumerate(threads, true);
+    for (int i = 0; i < n; i++) {
+      String name = threads[i].getName();
+      if (name.equals("MasterPoller") || name.equals("Read-Poller") || name.equals("Write-Poller")) return true;
     }
     return false;
   }
@@ -207,20 +214,30 @@ final class JdkPollers {
         }
       }
       for (Thread t : threads) t.start();
-      // From here on every new wait goes to a GeventPoller. A wait begun on the JDK's own
-      // pollers between the check above and this (a virtual thread racing the first hub's
-      // creation) still ends when its descriptor is ready (their sub-pollers keep running).
+      // From here on every new wait goes to a GeventPoller (nothing below can fail). A wait
+      // begun on the JDK's own pollers between the check above and this (a virtual thread
+      // racing the first hub's creation) still ends when its descriptor is ready: their
+      // sub-pollers keep running.
       System.arraycopy(replacement[0], 0, readSlots, 0, readSlots.length);
       System.arraycopy(replacement[1], 0, writeSlots, 0, writeSlots.length);
-      String check = verify(jdk, installed, threads, subPollers, defaultScheduler);
-      if (check != null) LOG.warn("gevent4j: {}", check);
       installedPollers = List.copyOf(installed);
       fallbackThreads = List.copyOf(threads);
-      return null;
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError e && !(t instanceof OutOfMemoryError)) throw e;
       return "replacing the JDK's pollers failed: " + t;
     }
+    String check;
+    try {
+      check = verify(jdk, subPollersOf(jdk), defaultScheduler);
+    } catch (Throwable t) {
+      check = "cannot read the JDK's pollers back: " + t;
+    }
+    if (check != null) LOG.warn("gevent4j: {}", check);
+    return null;
+  }
+
+  private static boolean subPollersOf(Internals jdk) throws Throwable {
+    return jdk.masterPoller.invoke() != null;
   }
 
   /**
@@ -309,15 +326,14 @@ final class JdkPollers {
   }
 
   /** The replacement as it was meant: every slot is ours, the fallback threads where the JDK's were. */
-  private static String verify(Internals jdk, List<Object> installed, List<Thread> threads, boolean subPollers,
-      Executor defaultScheduler) throws Throwable {
+  private static String verify(Internals jdk, boolean subPollers, Executor defaultScheduler) throws Throwable {
     List<Object> now = new ArrayList<>((List<?>) jdk.readPollers.invoke());
     now.addAll((List<?>) jdk.writePollers.invoke());
     for (Object p : now) {
-      if (!installed.contains(p)) return "a slot of the JDK's pollers is not gevent4j's after the replacement: " + p;
+      if (!installedPollers.contains(p)) return "a slot of the JDK's pollers is not gevent4j's after the replacement: " + p;
     }
     if (subPollers) {
-      for (Thread t : threads) {
+      for (Thread t : fallbackThreads) {
         Executor s = VirtualThreads.schedulerOf(t);
         if (s != defaultScheduler) return t.getName() + " runs on " + s + ", not on the JDK's default scheduler";
       }
