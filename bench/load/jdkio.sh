@@ -80,17 +80,17 @@ if [[ " $PART " == *" echo "* ]]; then
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
     { k = field("label"); r = field("rps") + 0; u = field("server_cpu_us_per_req") + 0; o = field("others_cpu") + 0
-      rps[k] = rps[k] " " r; us[k] = us[k] " " u; runs[k]++; oth[k] = oth[k] " " o
+      rps[k] = rps[k] " " r; us[k] = us[k] " " u; runs[k]++; oth[k] = oth[k] " " o; p50[k] = p50[k] " " field("p50_us")
       if (!(k in best) || r > best[k]) best[k] = r
       if (!(k in low) || u < low[k]) low[k] = u }
     END {
       ns = split(servers, sv, " "); base = ("gevent4j-libev" in best) ? median(us["gevent4j-libev"]) : 0
-      printf "\n| %-30s | %9s | %12s | %12s | %9s | %15s | %13s |\n", "server", "req/s", "median req/s", "µs/req (med)", "µs/req min", "÷ gevent4j (med)", "others (med)"
-      printf "|%s|%s|%s|%s|%s|%s|%s|\n", "--------------------------------", "----------:", "-------------:", "-------------:", "----------:", "-----------------:", "--------------:"
+      printf "\n| %-30s | %9s | %12s | %12s | %12s | %9s | %15s | %13s |\n", "server", "req/s", "median req/s", "p50 µs (med)", "µs/req (med)", "µs/req min", "÷ gevent4j (med)", "others (med)"
+      printf "|%s|%s|%s|%s|%s|%s|%s|%s|\n", "--------------------------------", "----------:", "-------------:", "-------------:", "-------------:", "----------:", "-----------------:", "--------------:"
       for (s = 1; s <= ns; s++) {
         k = sv[s]; if (!(k in best)) continue
         m = median(us[k]); ratio = base > 0 ? sprintf("%.2f", m / base) : "-"
-        printf "| %-30s | %9d | %12d | %12.2f | %9.2f | %15s | %13.2f |\n", k, best[k], median(rps[k]), m, low[k], ratio, median(oth[k])
+        printf "| %-30s | %9d | %12d | %12.1f | %12.2f | %9.2f | %15s | %13.2f |\n", k, best[k], median(rps[k]), median(p50[k]), m, low[k], ratio, median(oth[k])
       }
       print "\n(" runs[sv[1]] " rounds; µs/req: the server process'"'"'s CPU time per request; others: cores the rest of the machine used)"
     }'
