@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * closed.
  *
  * <p>With {@code gevent.jdkPollers=hub} (the default), the first hub's creation initializes the
- * JDK's pollers (from a platform thread's side: they run on the JDK's default scheduler, as if
- * gevent4j were not there) and replaces each slot with a {@code sun.nio.ch.GeventPoller}, a
+ * JDK's pollers itself, in a virtual thread of the JDK's default scheduler (so they run there,
+ * as if gevent4j were not there, and the initialization is provably this one: see
+ * {@link #initializeFromMarker}), and replaces each slot with a {@code sun.nio.ch.GeventPoller}, a
  * class defined here into {@code java.base} (it needs
  * {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}). It is the JDK's own epoll poller, with
  * its registration passed to a hook: a greenlet's descriptor goes into an epoll set of its own
@@ -53,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * thread, with no other thread involved; any other virtual thread's goes to the poller's own
  * epoll set, served as the JDK serves it (a sub-poller on the default scheduler, or a platform
  * poller thread with {@code jdk.pollerMode=1}). With {@code gevent.jdkPollers=jdk}, or when the
- * JDK does not allow the replacement, only the deterministic initialization is done, and one
- * line is logged saying why.
+ * JDK does not allow the replacement, only the initialization is done (from the first hub's
+ * owner, a platform thread: the sub-pollers get the default scheduler), and, in the second
+ * case, one line is logged saying why.
  */
 final class JdkPollers {
   private JdkPollers() {}
