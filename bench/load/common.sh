@@ -31,6 +31,17 @@ server_cmd() { # name -> extra flags and main class
     # not in the default set: gevent4j's native loop without greenlets, the floor (see the class)
     loop-libev) echo "-Dgevent.loop=libev $p.LoopEchoServer" ;;
     loop-libuv) echo "-Dgevent.loop=libuv $p.LoopEchoServer" ;;
+    # JDK blocking I/O in greenlets (jdkio.sh): where their waits are served (docs/hub.md)
+    jdk-greenlets-hub) echo "-Dgevent.jdkPollers=hub $p.JdkGreenletEchoServer" ;;
+    jdk-greenlets-jdk) echo "-Dgevent.jdkPollers=jdk $p.JdkGreenletEchoServer" ;;
+    jdk-greenlets-mode1) echo "-Dgevent.jdkPollers=jdk -Djdk.pollerMode=1 $p.JdkGreenletEchoServer" ;;
+    # the same class on BEFORE_JAR's gevent4j (server_cp): the JDK's pollers started by the first
+    # greenlet to wait (on the serving hub), or by a greenlet of a hub of their own
+    jdk-greenlets-before) echo "$p.JdkGreenletEchoServer" ;;
+    jdk-greenlets-pollerhub-before) echo "-Dbench.pollerHub=true $p.JdkGreenletEchoServer" ;;
+    # plain virtual threads in a JVM where a gevent4j hub was made first, and with platform pollers
+    jdk-virtual-hub) echo "-Dbench.firstHub=true $p.JdkVirtualEchoServer" ;;
+    jdk-virtual-mode1) echo "-Djdk.pollerMode=1 $p.JdkVirtualEchoServer" ;;
     # HTTP hello world (http.sh)
     netty-http) echo "$p.NettyHttpServerMain" ;;
     gevent4j-http-libev) echo "-Dgevent.loop=libev $p.GeventHttpServerMain" ;;
@@ -38,6 +49,16 @@ server_cmd() { # name -> extra flags and main class
     # the JDK's own implementation, not gevent4j's provider that the io jar registers
     jdk-http-virtual) echo "-Dcom.sun.net.httpserver.HttpServerProvider=sun.net.httpserver.DefaultHttpServerProvider $p.JdkHttpServerMain" ;;
     *) die "unknown server $1" ;;
+  esac
+}
+
+# The class path of a server: the bench jar, or for the *-before servers BEFORE_JAR (an earlier
+# build's bench jar) ahead of it, so that gevent4j is BEFORE_JAR's and only new classes come
+# from this build.
+server_cp() {
+  case "$1" in
+    *-before) [ -n "${BEFORE_JAR:-}" ] || die "$1 needs BEFORE_JAR (an earlier build's bench jar)"; echo "$BEFORE_JAR:$JAR" ;;
+    *) echo "$JAR" ;;
   esac
 }
 
@@ -50,10 +71,10 @@ start_server() {
   shift 4
   port_open "$port" && die "port $port is already in use"
   # shellcheck disable=SC2046
-  taskset -c 0 "$JAVA" "${JVM[@]}" "$@" -cp "$JAR" $(server_cmd "$name") "$port" "$lifetime" >"$log" 2>&1 &
+  taskset -c 0 "$JAVA" "${JVM[@]}" "$@" -cp "$(server_cp "$name")" $(server_cmd "$name") "$port" "$lifetime" >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 150); do # the server prints its "listening" line once it has bound
-    grep -q listening "$log" && break
+    grep -qs listening "$log" && break
     kill -0 "$SERVER_PID" 2>/dev/null || die "$name did not start: $(cat "$log")"
     sleep 0.1
   done

@@ -20,7 +20,14 @@ import java.util.function.Function;
  *   <tr><td>{@code gevent.threadpool.size}</td><td>{@code GEVENT_THREADPOOL_SIZE}</td><td>int &gt; 0</td><td>10</td></tr>
  *   <tr><td>{@code gevent.maxBlockingTime}</td><td>{@code GEVENT_MAX_BLOCKING_TIME}</td><td>seconds &gt; 0</td><td>0.1</td></tr>
  *   <tr><td>{@code gevent.monitorThread}</td><td>{@code GEVENT_MONITOR_THREAD_ENABLE}</td><td>true, false</td><td>false</td></tr>
+ *   <tr><td>{@code gevent.jdkPollers}</td><td>{@code GEVENT_JDK_POLLERS}</td><td>hub, jdk</td><td>hub</td></tr>
  * </table>
+ *
+ * <p>{@code gevent.jdkPollers} says where the JDK's blocking I/O in greenlets ({@code java.net}
+ * sockets, blocking NIO channels) waits: {@code hub} serves it from the greenlet's own hub
+ * loop (it needs {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}; without it, the JDK's
+ * route is taken and one line logged), {@code jdk} leaves it to the JDK's poller threads. It is
+ * read once per JVM, at the first hub's creation ({@link Hub#jdkPollers()}).
  *
  * <p>A bad value is an {@link IllegalArgumentException} naming the property and the valid
  * values, thrown where the setting is first used (a hub's creation).
@@ -54,6 +61,8 @@ public final class Config {
           case "false", "0", "no", "off" -> false;
           default -> throw new IllegalArgumentException();
         }));
+    SETTINGS.put("gevent.jdkPollers", new Definition("GEVENT_JDK_POLLERS", JdkPollers.HUB, "hub, jdk",
+        v -> oneOf(v, Set.of(JdkPollers.HUB, JdkPollers.JDK))));
   }
 
   private static Object oneOf(String value, Set<String> allowed) {
@@ -119,5 +128,18 @@ public final class Config {
 
   static String resolver() {
     return (String) value("gevent.resolver");
+  }
+
+  static String jdkPollers() {
+    return (String) value("gevent.jdkPollers");
+  }
+
+  /** True when the setting's property or environment variable is set (not its default). */
+  static boolean isSet(String key) {
+    Definition d = definition(key);
+    String v = System.getProperty(key);
+    if (v != null && !v.isBlank()) return true;
+    v = System.getenv(d.environment());
+    return v != null && !v.isBlank();
   }
 }

@@ -110,6 +110,11 @@ public final class Hub implements Executor, AutoCloseable {
       public void removeOnClose(Hub hub, Runnable hook) {
         hub.closeHooks.remove(hook);
       }
+
+      @Override
+      public long[] handOffs(Hub hub) {
+        return new long[] {hub.handedIn, hub.wakeUpsSent.sum(), JdkPollers.wakeups(hub)};
+      }
     });
   }
 
@@ -154,6 +159,12 @@ public final class Hub implements Executor, AutoCloseable {
   private Error fatal;
   private ThreadPool threadPool;
   private Resolver resolver;
+  /** Tasks other threads handed to this hub (continuations, callbacks), counted as drained; hub thread, read racily. */
+  private long handedIn;
+  /** Wake-ups other threads sent to this hub's loop while it slept in its poll. */
+  private final java.util.concurrent.atomic.LongAdder wakeUpsSent = new java.util.concurrent.atomic.LongAdder();
+  /** This hub's epoll sets for its greenlets' JDK I/O waits (gevent.jdkPollers=hub); made at the first. Hub thread. */
+  JdkPollers.HubIo jdkIo;
   /** What other modules free when the hub closes (HubAccess.onClose): run once, by release(). */
   private final ConcurrentLinkedQueue<Runnable> closeHooks = new ConcurrentLinkedQueue<>();
 
@@ -205,6 +216,7 @@ public final class Hub implements Executor, AutoCloseable {
     }
     this.owner = owner;
     this.builder = VirtualThreads.builder(this::schedule);
+    JdkPollers.install(); // once per JVM: before any greenlet can do JDK I/O
     this.main = new RawGreenlet(this, null, owner.getName(), true);
     CompletableFuture<Void> ready = new CompletableFuture<>();
     this.thread = Thread.ofPlatform().daemon(true).name("hub-" + owner.getName()).unstarted(() -> hubThread(ready));
@@ -390,6 +402,7 @@ public final class Hub implements Executor, AutoCloseable {
     incoming.add(task);
     if (sleeping && !closed) {
       try {
+        wakeUpsSent.increment();
         wakeUp.send();
       } catch (IllegalStateException closedMeanwhile) {
         // the hub closed: nothing to wake
@@ -612,7 +625,12 @@ public final class Hub implements Executor, AutoCloseable {
 
   private void drainIncoming() {
     Runnable r;
-    while ((r = incoming.poll()) != null) readyQueue.add(r);
+    int n = 0;
+    while ((r = incoming.poll()) != null) {
+      readyQueue.add(r);
+      n++;
+    }
+    if (n != 0) handedIn += n;
   }
 
   /** How many tasks run between two looks at the clock during a batch (gevent: 50). */
@@ -1259,6 +1277,9 @@ public final class Hub implements Executor, AutoCloseable {
           handleError(null, t);
         }
       }
+      JdkPollers.HubIo io = jdkIo;
+      jdkIo = null;
+      if (io != null) io.close(); // before the loop: its watchers are the loop's
       if (pool != null) pool.close();
       // before the loop: a resolver may have watchers on it (ares)
       if (res instanceof AutoCloseable closeable) closeResolver(closeable);
@@ -1278,6 +1299,31 @@ public final class Hub implements Executor, AutoCloseable {
     } catch (Exception e) {
       LOG.warn("closing the resolver {} failed", resolver, e);
     }
+  }
+
+  /**
+   * Where the JDK's blocking I/O in greenlets waits ({@code java.net} sockets, blocking NIO
+   * channels, pipes), decided once per JVM at the first hub's creation from
+   * {@code gevent.jdkPollers}:
+   *
+   * <ul>
+   *   <li>{@code "hub"}: in the greenlet's own hub, whose loop polls the descriptor and wakes the
+   *       greenlet on the hub thread, as for gevent4j's own sockets. Other virtual threads keep
+   *       the JDK's pollers.
+   *   <li>{@code "jdk"}: in the JDK's pollers, whose threads wake the greenlet through its hub's
+   *       thread-safe queue (chosen with {@code gevent.jdkPollers=jdk}, or taken when the JVM
+   *       lacks {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}, when this JDK's pollers are
+   *       not the ones gevent4j knows, or when a virtual thread did I/O before the first hub;
+   *       one line is logged then, on {@code io.gevent4j.hub.jdkPollers}, saying why).
+   * </ul>
+   *
+   * Either way gevent4j starts the JDK's pollers itself at the first hub's creation, from a
+   * platform thread, so that they run on the JDK's default scheduler and never on a hub.
+   *
+   * @return {@code "hub"} or {@code "jdk"}; null while no hub has been created in this JVM
+   */
+  public static String jdkPollers() {
+    return JdkPollers.route();
   }
 
   /** Every open hub of this JVM (gevent.util.format_run_info walks them). */

@@ -21,18 +21,37 @@ final class VirtualThreads {
   private static final Constructor<?> BUILDER;
   private static final RuntimeException UNAVAILABLE;
   private static final Field CARRIER;
+  /** {@code VirtualThread.scheduler}: what runs a virtual thread's continuation. */
+  private static final Field SCHEDULER;
+  /** The JDK's own scheduler of virtual threads (its ForkJoinPool). */
+  private static final Executor DEFAULT_SCHEDULER;
 
   static {
     Constructor<?> builder = null;
     RuntimeException unavailable = null;
     Field carrier = null;
+    Field scheduler = null;
+    Executor defaultScheduler = null;
     try {
       Class<?> c = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
       builder = c.getDeclaredConstructor(Executor.class);
       builder.setAccessible(true);
-      Field f = Class.forName("java.lang.VirtualThread").getDeclaredField("carrierThread");
+      Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+      Field f = virtualThread.getDeclaredField("carrierThread");
       f.setAccessible(true);
       carrier = f;
+      // Not needed for greenlets: where they are missing, placement checks say "unknown".
+      try {
+        Field s = virtualThread.getDeclaredField("scheduler");
+        s.setAccessible(true);
+        java.lang.reflect.Method d = virtualThread.getDeclaredMethod("defaultScheduler");
+        d.setAccessible(true);
+        defaultScheduler = (Executor) d.invoke(null);
+        scheduler = s;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        scheduler = null;
+        defaultScheduler = null;
+      }
     } catch (RuntimeException | ReflectiveOperationException e) {
       unavailable = new IllegalStateException("gevent4j greenlets are virtual threads scheduled by their hub, which needs "
           + "the JVM flags " + FLAGS + " (add them to the java command line or to surefire's argLine"
@@ -44,6 +63,8 @@ final class VirtualThreads {
     BUILDER = builder;
     UNAVAILABLE = unavailable;
     CARRIER = carrier;
+    SCHEDULER = scheduler;
+    DEFAULT_SCHEDULER = defaultScheduler;
   }
 
   /**
@@ -64,6 +85,20 @@ final class VirtualThreads {
   static Thread carrierOf(Thread virtual) {
     try {
       return CARRIER == null ? null : (Thread) CARRIER.get(virtual);
+    } catch (IllegalAccessException e) {
+      return null;
+    }
+  }
+
+  /** The JDK's default scheduler of virtual threads, or null when this JDK does not say. */
+  static Executor defaultScheduler() {
+    return DEFAULT_SCHEDULER;
+  }
+
+  /** The scheduler of a virtual thread, or null when this JDK does not say. */
+  static Executor schedulerOf(Thread virtual) {
+    try {
+      return SCHEDULER == null || !virtual.isVirtual() ? null : (Executor) SCHEDULER.get(virtual);
     } catch (IllegalAccessException e) {
       return null;
     }

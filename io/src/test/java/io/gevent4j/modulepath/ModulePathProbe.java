@@ -45,6 +45,26 @@ public final class ModulePathProbe {
       server.stop(1);
     }
     System.out.println("http provider " + HttpServerProvider.provider().getClass().getName());
+
+    // The JDK's own sockets in greenlets, their waits served by the hub (gevent.jdkPollers=hub,
+    // which the module path's --add-opens java.base/sun.nio.ch=io.gevent4j.hub allows).
+    System.out.println("jdkPollers " + Hub.jdkPollers());
+    try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Greenlet<Void> echo = Gevent.spawn(() -> {
+        try (java.net.Socket s = listener.accept()) {
+          s.getOutputStream().write(s.getInputStream().readNBytes(4));
+        }
+        return null;
+      });
+      Greenlet<String> client = Gevent.spawn(() -> {
+        try (java.net.Socket s = new java.net.Socket(listener.getInetAddress(), listener.getLocalPort())) {
+          s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+          return new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII);
+        }
+      });
+      echo.get();
+      System.out.println("jdk echo " + client.get());
+    }
     Hub.current().close();
   }
 }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /**
  * gevent4j on the module path: its modules resolve with SLF4J alone, a program on the class
  * path uses them with the module path's flags, the internal packages stay unexported, and the
- * JDK finds the HTTP server provider through {@code provides}.
+ * JDK finds the HTTP server provider through {@code provides}, and greenlets' JDK I/O waits are
+ * served by their hub (its opens of {@code sun.nio.ch} name the hub's module).
  */
 class ModulePathTest {
   @Test
@@ -20,5 +21,7 @@ class ModulePathTest {
     assertTrue(out.contains("greenlet through the queue"), out);
     assertTrue(out.contains("echo echo"), out);
     assertTrue(out.contains("http provider io.gevent4j.http.GeventHttpServerProvider"), out);
+    assertTrue(out.contains("jdkPollers hub"), out);
+    assertTrue(out.contains("jdk echo ping"), out);
   }
 }

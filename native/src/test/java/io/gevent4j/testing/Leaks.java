@@ -20,13 +20,17 @@ public final class Leaks {
 
   /**
    * The JDK opens its virtual-thread I/O pollers (epoll descriptors) once per JVM, the first
-   * time a virtual thread parks on a socket: make that happen before any snapshot, so that it
-   * is not taken for a test's leak. An accept that no client ever answers must park (20 ms).
+   * time a virtual thread parks on a socket; gevent4j's first hub starts them itself and, with
+   * {@code gevent.jdkPollers=hub}, adds pollers of its own (docs/hub.md). Make both happen before
+   * any snapshot, so that they are not taken for a test's leak, and in the order a gevent4j
+   * program has them: the first hub first (when the hub module is there), then a virtual thread
+   * whose accept no client ever answers, which must park (20 ms).
    */
   // Not from a static initializer: the virtual thread would wait for this class's initialization.
   private static synchronized void warmUpJdkPollers() {
     if (warmedUp) return;
     warmedUp = true;
+    firstHub();
     java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
     try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, loopback)) {
       server.setSoTimeout(20);
@@ -43,6 +47,38 @@ public final class Leaks {
     } catch (IOException | InterruptedException e) {
       throw new AssertionError("cannot warm up the JDK's pollers", e);
     }
+  }
+
+  /**
+   * Creates and closes a hub on a thread of its own, if the hub module is on the class path. A
+   * hub that cannot be made (a test's bad setting) is the test's business: nothing is said here.
+   */
+  private static void firstHub() {
+    Class<?> hubClass;
+    try {
+      hubClass = Class.forName("io.gevent4j.hub.Hub");
+    } catch (ClassNotFoundException e) {
+      return; // this module's own tests: no hub
+    }
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t = Thread.ofPlatform().name("leaks-first-hub").start(() -> {
+      try {
+        Object hub = hubClass.getMethod("current").invoke(null);
+        Thread hubThread = (Thread) hubClass.getMethod("thread").invoke(hub);
+        hubClass.getMethod("close").invoke(hub);
+        hubThread.join();
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        // the test sees it for itself
+      } catch (ReflectiveOperationException | InterruptedException e) {
+        failure.set(e);
+      }
+    });
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    if (failure.get() != null) throw new AssertionError("cannot create the first hub", failure.get());
   }
 
   private Leaks(long fds, Set<Thread> threads) {

@@ -35,6 +35,7 @@ public final class ModulePath {
     if (modulePath.size() != modules) throw new AssertionError("expected " + modules + " modules, found " + modulePath);
     List<String> command = List.of(Jvm.java(), "--module-path", String.join(File.pathSeparator, modulePath),
         "--add-modules", root, "--add-opens", "java.base/java.lang=io.gevent4j.hub", "--enable-native-access=io.gevent4j.loop",
+        "--add-opens", "java.base/sun.nio.ch=io.gevent4j.hub",
         "-Dgevent.loop=" + System.getProperty("gevent.loop", "libev"), "-Dslf4j.internal.verbosity=ERROR",
         "-cp", String.join(File.pathSeparator, classPath), probe.getName());
     Path err = Files.createTempFile("modulepath", ".err");

@@ -64,6 +64,15 @@ public interface HubAccess {
   /** Forgets a hook of {@link #onClose} (the same instance); no-op when it ran or was never added. Any thread. */
   void removeOnClose(Hub hub, Runnable hook);
 
+  /**
+   * What crossed into {@code hub} from other threads so far, for tests and benchmarks, read
+   * racily from any thread: {@code [0]} tasks handed in through its thread-safe queue (greenlets
+   * unparked and callbacks submitted by other threads), {@code [1]} of those hand-overs, the
+   * ones that had to wake its loop from its poll, {@code [2]} greenlets its loop woke from JDK
+   * I/O waits itself ({@code gevent.jdkPollers=hub}: no other thread involved).
+   */
+  long[] handOffs(Hub hub);
+
   /** The implementation, installed by {@link Hub}. */
   static HubAccess get() {
     HubAccess a = Holder.access;
