@@ -130,6 +130,38 @@ public class Timeout extends Error implements AutoCloseable {
   }
 
   /**
+   * Runs {@code body} under a timeout of {@code seconds} and raises the timeout when it fires
+   * (gevent's {@code with Timeout(seconds): body}): when it fired, the {@code Timeout} is thrown
+   * whatever the body then threw — a JDK blocking call it interrupted ends with the JDK's own
+   * exception ({@code SocketException: Closed by interrupt}, a JDBC driver's
+   * {@code SQLException} over it...), which is the timeout's doing — so a caller catches one
+   * type, {@code Timeout}, for every way the body can be cut short.
+   *
+   * <pre>{@code
+   * try {
+   *   rows = Timeout.call(0.5, () -> statement.executeQuery());
+   * } catch (Timeout t) { ... }     // never the driver's exception for it
+   * }</pre>
+   *
+   * @return what {@code body} returned
+   * @throws Timeout this call's timeout, when it fired
+   * @throws Exception what {@code body} threw, when the timeout did not fire
+   */
+  public static <T> T call(double seconds, Callable<T> body) throws Exception {
+    Timeout timeout = new Timeout(seconds).start();
+    try {
+      return body.call();
+    } catch (Timeout t) {
+      throw t == timeout || !timeout.fired ? t : timeout;
+    } catch (Exception | Error e) {
+      if (timeout.fired) throw timeout;
+      throw e;
+    } finally {
+      timeout.cancel();
+    }
+  }
+
+  /**
    * True when this timeout fired. In a greenlet parked in a JDK blocking call, a timeout that
    * fires interrupts the call, which then ends with the JDK's exception rather than this one
    * ({@code catch (Timeout t)} cannot see it): check {@code t.fired()} in the JDK exception's

@@ -105,6 +105,39 @@ class TimeoutJdkTest {
   }
 
   /**
+   * Timeout.call: the Timeout itself comes out, whatever the interrupted JDK call threw; the
+   * body's result when it does not fire; the body's own exception when it fails by itself.
+   */
+  @Test
+  void timeoutCallThrowsTheTimeoutFromAJavaNetSocketRead() throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (ServerSocket server = new ServerSocket(0, 1, loopback)) {
+      onFreshHub(hub -> {
+        String got = inGreenlet(hub, () -> {
+          try (Socket s = new Socket(loopback, server.getLocalPort()); Socket _ = server.accept()) {
+            Timeout.call(0.2, () -> s.getInputStream().read()); // the peer never writes
+            return "finished";
+          } catch (Timeout t) {
+            return "timeout" + (Thread.currentThread().isInterrupted() ? " (interrupt left set)" : "");
+          }
+        });
+        assertEquals("timeout", got);
+        assertEquals("done", inGreenlet(hub, () -> Timeout.call(5, () -> "done")));
+        String own = inGreenlet(hub, () -> {
+          try {
+            return Timeout.call(5, () -> {
+              throw new java.io.IOException("the body's own");
+            });
+          } catch (java.io.IOException e) {
+            return e.getMessage();
+          }
+        });
+        assertEquals("the body's own", own);
+      });
+    }
+  }
+
+  /**
    * try-with-resources: the JDK's exception comes out of the block (the JDK decides its type),
    * the Timeout says it fired, and nothing of it is left once the block is closed: no
    * interrupt status, no Timeout thrown at a later wait.
