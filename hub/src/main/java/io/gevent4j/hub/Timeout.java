@@ -143,6 +143,9 @@ public class Timeout extends Error implements AutoCloseable {
    * } catch (Timeout t) { ... }     // never the driver's exception for it
    * }</pre>
    *
+   * @param <T> the body's value type
+   * @param seconds the period; infinity never fires
+   * @param body what to run
    * @return what {@code body} returned
    * @throws Timeout this call's timeout, when it fired
    * @throws Exception what {@code body} threw, when the timeout did not fire
