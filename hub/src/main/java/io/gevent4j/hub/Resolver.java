@@ -91,8 +91,8 @@ public interface Resolver {
   /**
    * {@return the host name of {@code ip} (gevent's {@code gethostbyaddr}, the name only)}
    *
-   * @param ip a numeric address
-   * @throws UnknownHostException when the address has no name
+   * @param ip an address; a name is resolved first
+   * @throws UnknownHostException when the address has no name, or a name does not resolve
    */
   String gethostbyaddr(String ip) throws UnknownHostException;
 
@@ -132,8 +132,8 @@ public interface Resolver {
   /**
    * {@return the name, aliases and addresses of {@code ip} (gevent's {@code gethostbyaddr})}
    *
-   * @param ip a numeric address
-   * @throws UnknownHostException when the address has no name
+   * @param ip an address; a name is resolved first
+   * @throws UnknownHostException when the address has no name, or a name does not resolve
    */
   default HostEntry gethostbyaddrEx(String ip) throws UnknownHostException {
     return new HostEntry(gethostbyaddr(ip), List.of(), List.of(ip));

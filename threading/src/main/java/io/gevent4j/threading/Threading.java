@@ -57,7 +57,7 @@ public final class Threading {
    * {@code _DummyThread} there): its virtual thread, named after the greenlet; outside greenlets,
    * the platform thread. The same as {@link Thread#currentThread()}, named here for the mapping.
    *
-   * @return the calling greenlet's thread
+   * @return the calling greenlet's virtual thread, or the calling platform thread
    */
   public static Thread currentThread() {
     return Thread.currentThread();
@@ -74,7 +74,7 @@ public final class Threading {
    * end while others run), so here each hub's owner is the main greenlet of that hub, which is
    * what gevent code asks {@code main_thread()} for: "am I the main greenlet?".
    *
-   * @return the owner of the caller's hub
+   * @return the owner of the caller's hub; on a platform thread, that thread
    * @throws IllegalStateException in a virtual thread that is not a greenlet (it belongs to no hub)
    */
   public static Thread mainThread() {
