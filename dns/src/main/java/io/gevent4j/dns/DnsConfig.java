@@ -63,6 +63,7 @@ public record DnsConfig(List<InetSocketAddress> nameservers, double timeout, int
    * The configuration from the system properties, with resolv.conf's values (and then the
    * built-in defaults) for what they do not set.
    *
+   * @return the configuration
    * @throws IllegalArgumentException naming a property whose value is wrong
    */
   public static DnsConfig fromSystem() {
@@ -89,6 +90,9 @@ public record DnsConfig(List<InetSocketAddress> nameservers, double timeout, int
    * What a resolv.conf says ({@code nameserver}, {@code search}/{@code domain},
    * {@code options timeout: attempts: ndots:}), with the system resolver's defaults for the rest:
    * 127.0.0.1, 5 s, 2 tries, ndots 1. A missing file gives the defaults.
+   *
+   * @param file the resolv.conf to read, e.g. {@code /etc/resolv.conf}
+   * @return the configuration it gives
    */
   public static DnsConfig fromResolvConf(Path file) {
     List<InetSocketAddress> servers = new ArrayList<>();

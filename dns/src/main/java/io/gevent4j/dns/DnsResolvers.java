@@ -14,7 +14,13 @@ import java.util.Objects;
 public final class DnsResolvers {
   private DnsResolvers() {}
 
-  /** c-ares driven by {@code hub}'s own watchers, configured from the system ({@link DnsConfig#fromSystem()}). */
+  /**
+   * c-ares driven by {@code hub}'s own watchers, configured from the system
+   * ({@link DnsConfig#fromSystem()}).
+   *
+   * @param hub the hub whose watchers drive it
+   * @return a new resolver
+   */
   public static Resolver ares(Hub hub) {
     return ares(hub, DnsConfig.fromSystem());
   }
@@ -22,6 +28,9 @@ public final class DnsResolvers {
   /**
    * c-ares driven by {@code hub}'s own watchers: no thread of its own.
    *
+   * @param hub the hub whose watchers drive it
+   * @param config the nameservers, search list and tries
+   * @return a new resolver
    * @throws IllegalStateException when the hub is closed
    */
   public static Resolver ares(Hub hub, DnsConfig config) {
@@ -30,12 +39,23 @@ public final class DnsResolvers {
     return new DnsResolver("ares", new AresTransport(hub, config), config);
   }
 
-  /** dnsjava's messages over gevent4j's cooperative sockets, configured from the system. */
+  /**
+   * dnsjava's messages over gevent4j's cooperative sockets, configured from the system.
+   *
+   * @param hub the hub whose sockets it uses
+   * @return a new resolver
+   */
   public static Resolver dnsjava(Hub hub) {
     return dnsjava(hub, DnsConfig.fromSystem());
   }
 
-  /** dnsjava's messages over gevent4j's cooperative UDP socket, TCP when a reply is truncated. */
+  /**
+   * dnsjava's messages over gevent4j's cooperative UDP socket, TCP when a reply is truncated.
+   *
+   * @param hub the hub whose sockets it uses
+   * @param config the nameservers, search list and tries
+   * @return a new resolver
+   */
   public static Resolver dnsjava(Hub hub, DnsConfig config) {
     Objects.requireNonNull(hub, "hub");
     Objects.requireNonNull(config, "config");

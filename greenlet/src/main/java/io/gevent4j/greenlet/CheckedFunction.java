@@ -17,6 +17,8 @@ public interface CheckedFunction<A, R> extends Function<A, R> {
   /**
    * Applies the function.
    *
+   * @param a the argument
+   * @return the function's value
    * @throws Exception whatever the function throws
    */
   R applyChecked(A a) throws Exception;

@@ -21,22 +21,44 @@ import java.util.concurrent.CompletionStage;
 public final class Gevent {
   private Gevent() {}
 
-  /** {@link Greenlet#spawn(Callable)} (gevent's {@code gevent.spawn}). */
+  /**
+   * {@link Greenlet#spawn(Callable)} (gevent's {@code gevent.spawn}).
+   *
+   * @param <T> the body's value type
+   * @param body what the greenlet runs
+   * @return the greenlet, started
+   */
   public static <T> Greenlet<T> spawn(Callable<T> body) {
     return Greenlet.spawn(body);
   }
 
-  /** {@link Greenlet#spawn(Runnable)}. */
+  /**
+   * {@link Greenlet#spawn(Runnable)}.
+   *
+   * @param body what the greenlet runs
+   * @return the greenlet, started
+   */
   public static Greenlet<Void> spawn(Runnable body) {
     return Greenlet.spawn(body);
   }
 
-  /** {@link Greenlet#spawnLater} (gevent's {@code gevent.spawn_later}). */
+  /**
+   * {@link Greenlet#spawnLater} (gevent's {@code gevent.spawn_later}).
+   *
+   * @param <T> the body's value type
+   * @param seconds the delay before it starts
+   * @param body what the greenlet runs
+   * @return the greenlet, which starts after the delay
+   */
   public static <T> Greenlet<T> spawnLater(double seconds, Callable<T> body) {
     return Greenlet.spawnLater(seconds, body);
   }
 
-  /** A raw greenlet: no result, no links, cheapest (gevent's {@code gevent.spawn_raw}). */
+  /**
+   * A raw greenlet: no result, no links, cheapest (gevent's {@code gevent.spawn_raw}).
+   *
+   * @param body what the greenlet runs
+   */
   public static void spawnRaw(Runnable body) {
     Hub.current().execute(body);
   }
@@ -44,6 +66,7 @@ public final class Gevent {
   /**
    * Waits for every greenlet to die (gevent's {@code joinall}).
    *
+   * @param greenlets the greenlets to wait for
    * @return those that are dead, in the order they died
    */
   public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets) {
@@ -54,6 +77,8 @@ public final class Gevent {
    * Waits for every greenlet to die, up to {@code timeout} (gevent's {@code joinall(greenlets,
    * timeout, raise_error)}).
    *
+   * @param greenlets the greenlets to wait for
+   * @param timeout the longest wait, in seconds
    * @param raiseError rethrow the failure of the first greenlet that fails, as soon as it does
    * @return those that are dead, in the order they died
    */
@@ -75,7 +100,12 @@ public final class Gevent {
     return done;
   }
 
-  /** Kills every greenlet with GreenletExit and waits until they are dead (gevent's {@code killall}). */
+  /**
+   * Kills every greenlet with GreenletExit and waits until they are dead (gevent's
+   * {@code killall}).
+   *
+   * @param greenlets the greenlets to kill
+   */
   public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
     killAll(greenlets, true, Double.POSITIVE_INFINITY);
   }
@@ -84,6 +114,9 @@ public final class Gevent {
    * Kills every greenlet with GreenletExit; with {@code block}, waits up to {@code timeout} for
    * them to die (gevent's {@code killall(greenlets, block, timeout)}).
    *
+   * @param greenlets the greenlets to kill
+   * @param block whether to wait until they are dead
+   * @param timeout the longest wait when blocking, in seconds
    * @throws io.gevent4j.hub.Timeout when some are still alive at the timeout, as gevent's
    */
   public static void killAll(Collection<? extends Greenlet<?>> greenlets, boolean block, double timeout) {
@@ -93,6 +126,11 @@ public final class Gevent {
   /**
    * Kills every greenlet with {@code error} (a new GreenletExit each when null); see
    * {@link #killAll(Collection, boolean, double)} (gevent's {@code killall(greenlets, exception)}).
+   *
+   * @param greenlets the greenlets to kill
+   * @param error what each greenlet throws; null for a new GreenletExit each
+   * @param block whether to wait until they are dead
+   * @param timeout the longest wait when blocking, in seconds
    */
   public static void killAll(Collection<? extends Greenlet<?>> greenlets, Throwable error, boolean block, double timeout) {
     checkTimeout(timeout);
@@ -112,13 +150,22 @@ public final class Gevent {
    * Waits until every object is ready (gevent's {@code gevent.wait(objects)}): greenlets,
    * events, async results, semaphores.
    *
+   * @param <W> the objects' type
+   * @param objects greenlets, events, async results or semaphores
    * @return the objects in the order they became ready
    */
   public static <W> List<W> waitAll(Collection<W> objects) {
     return waitAll(objects, Double.POSITIVE_INFINITY, objects.size());
   }
 
-  /** As {@link #waitAll(Collection)}, up to {@code timeout}; returns those ready by then. */
+  /**
+   * As {@link #waitAll(Collection)}, up to {@code timeout}; returns those ready by then.
+   *
+   * @param <W> the objects' type
+   * @param objects greenlets, events, async results or semaphores
+   * @param timeout the longest wait, in seconds
+   * @return the objects ready by then, in the order they became ready
+   */
   public static <W> List<W> waitAll(Collection<W> objects, double timeout) {
     return waitAll(objects, timeout, objects.size());
   }
@@ -127,6 +174,10 @@ public final class Gevent {
    * Waits until {@code count} objects are ready or the timeout passes (gevent's
    * {@code wait(objects, timeout, count)}).
    *
+   * @param <W> the objects' type
+   * @param objects greenlets, events, async results or semaphores
+   * @param timeout the longest wait, in seconds
+   * @param count how many ready objects end the wait
    * @return the ready ones, in readiness order
    */
   public static <W> List<W> waitAll(Collection<W> objects, double timeout, int count) {
@@ -146,13 +197,22 @@ public final class Gevent {
    * the timeout. Iterate it from one greenlet or thread. Closing it (try-with-resources, as
    * gevent's {@code with iwait(...)}) removes its links at once when the loop ends early;
    * an iteration that runs to its end removes them by itself.
+   *
+   * @param <W> the objects' type
+   * @param objects greenlets, events, async results or semaphores
+   * @param timeout the longest wait, in seconds
+   * @return the objects as they become ready; close it when leaving the loop early
    */
   public static <W> Waiting<W> iwait(Collection<W> objects, double timeout) {
     checkTimeout(timeout);
     return new Waiting<>(new ArrayList<>(objects), deadline(timeout));
   }
 
-  /** What {@link #iwait} returns: an iterable of the objects as they become ready, closeable. */
+  /**
+   * What {@link #iwait} returns: an iterable of the objects as they become ready, closeable.
+   *
+   * @param <W> the objects' type
+   */
   public static final class Waiting<W> implements Iterable<W>, AutoCloseable {
     private final List<W> objects;
     private final long deadline;
@@ -197,12 +257,22 @@ public final class Gevent {
     }
   }
 
-  /** {@link Hub#sleep(double)} (gevent's {@code gevent.sleep}). */
+  /**
+   * {@link Hub#sleep(double)} (gevent's {@code gevent.sleep}).
+   *
+   * @param seconds how long to sleep; 0 only lets the other ready greenlets run
+   */
   public static void sleep(double seconds) {
     Hub.sleep(seconds);
   }
 
-  /** {@link Hub#sleep(double, boolean)}: with {@code ref} false the timer does not keep the hub alive. */
+  /**
+   * {@link Hub#sleep(double, boolean)}: with {@code ref} false the timer does not keep the hub
+   * alive.
+   *
+   * @param seconds how long to sleep
+   * @param ref false for a timer that does not keep the hub alive
+   */
   public static void sleep(double seconds, boolean ref) {
     Hub.sleep(seconds, ref);
   }
@@ -212,17 +282,31 @@ public final class Gevent {
     Hub.idle();
   }
 
-  /** {@link Timeout#withTimeout} (gevent's {@code with_timeout}). */
+  /**
+   * {@link Timeout#withTimeout} (gevent's {@code with_timeout}).
+   *
+   * @param <T> the body's value type
+   * @param seconds the timeout
+   * @param body what to run
+   * @param fallback what to return when the timeout fires
+   * @return what {@code body} returned, or {@code fallback} when the timeout fired
+   */
   public static <T> T withTimeout(double seconds, Callable<T> body, T fallback) {
     return Timeout.withTimeout(seconds, body, fallback);
   }
 
-  /** {@link Hub#await(CompletionStage)}: waits cooperatively for a future. */
+  /**
+   * {@link Hub#await(CompletionStage)}: waits cooperatively for a future.
+   *
+   * @param <T> the value's type
+   * @param stage the stage to wait for
+   * @return its value
+   */
   public static <T> T await(CompletionStage<T> stage) {
     return Hub.await(stage);
   }
 
-  /** The current hub (gevent's {@code get_hub()}). */
+  /** {@return the current hub (gevent's {@code get_hub()})} */
   public static Hub getHub() {
     return Hub.current();
   }
@@ -230,6 +314,8 @@ public final class Gevent {
   /**
    * Every live greenlet of every hub with its state, stack and spawn tree, as text (gevent's
    * {@code gevent.util.format_run_info}).
+   *
+   * @return the report: each hub, then its greenlets
    */
   public static String runInfo() {
     StringBuilder out = new StringBuilder();

@@ -69,6 +69,8 @@ public class Greenlet<T> implements Linkable {
   /**
    * A greenlet of the current hub that will run {@code body}; not started (gevent's
    * {@code Greenlet(run)}).
+   *
+   * @param body what the greenlet runs; its value is the greenlet's
    */
   @SuppressWarnings("this-escape") // the raw greenlet runs runBody only after start(), once constructed
   public Greenlet(Callable<T> body) {
@@ -82,12 +84,21 @@ public class Greenlet<T> implements Linkable {
     HubAccess.get().onExit(raw, r -> finish());
   }
 
-  /** Creates and starts a greenlet (gevent's {@code Greenlet.spawn}). */
+  /**
+   * {@return a new greenlet running {@code body}, started (gevent's {@code Greenlet.spawn})}
+   *
+   * @param <T> the body's value type
+   * @param body what the greenlet runs
+   */
   public static <T> Greenlet<T> spawn(Callable<T> body) {
     return new Greenlet<>(body).start();
   }
 
-  /** Creates and starts a greenlet with no result. */
+  /**
+   * {@return a new greenlet with no result running {@code body}, started}
+   *
+   * @param body what the greenlet runs
+   */
   public static Greenlet<Void> spawn(Runnable body) {
     Objects.requireNonNull(body, "body");
     return spawn(() -> {
@@ -100,6 +111,10 @@ public class Greenlet<T> implements Linkable {
    * Creates a greenlet and starts it after {@code seconds} (gevent's {@code spawn_later});
    * {@code spawnLater(0, ...)} runs after plain spawns.
    *
+   * @param <T> the body's value type
+   * @param seconds the delay before it starts
+   * @param body what the greenlet runs
+   * @return the greenlet, which starts after the delay
    * @throws IllegalArgumentException for a negative or NaN delay
    */
   public static <T> Greenlet<T> spawnLater(double seconds, Callable<T> body) {
@@ -109,6 +124,8 @@ public class Greenlet<T> implements Linkable {
   /**
    * The greenlet running this code; null on a plain thread and in raw greenlets
    * ({@code spawnRaw}, {@code Hub.execute}, links).
+   *
+   * @return the current greenlet, or null
    */
   public static Greenlet<?> getCurrent() {
     return CURRENT.get();
@@ -195,6 +212,7 @@ public class Greenlet<T> implements Linkable {
    * Starts the greenlet after {@code seconds} (gevent's {@code start_later}); like
    * {@link #start}, a no-op when it was started already.
    *
+   * @param seconds the delay before it starts
    * @return this
    * @throws IllegalArgumentException for a negative or NaN delay
    */
@@ -225,6 +243,7 @@ public class Greenlet<T> implements Linkable {
   /**
    * Waits until the greenlet is dead or the timeout passes.
    *
+   * @param timeout the longest wait, in seconds
    * @return false on timeout
    * @throws IllegalArgumentException for a negative or NaN timeout
    */
@@ -257,6 +276,8 @@ public class Greenlet<T> implements Linkable {
   /**
    * Waits up to {@code timeout} seconds for the result.
    *
+   * @param timeout the longest wait, in seconds
+   * @return the greenlet's value
    * @throws Timeout when not dead in time
    */
   public T get(double timeout) {
@@ -295,27 +316,29 @@ public class Greenlet<T> implements Linkable {
     return waiter != hub;
   }
 
-  /** True when dead without a failure (gevent's {@code successful()}). */
+  /** {@return true when dead without a failure (gevent's {@code successful()})} */
   public boolean successful() {
     return dead && exception == null;
   }
 
-  /** True once its body ended, or when killed before it started (gevent's {@code dead}). */
+  /**
+   * {@return true once its body ended, or when killed before it started (gevent's {@code dead})}
+   */
   public boolean dead() {
     return dead;
   }
 
-  /** True once started (gevent's {@code started}). */
+  /** {@return true once started (gevent's {@code started})} */
   public boolean started() {
     return started;
   }
 
-  /** The value once successfully dead, else null (gevent's {@code value}). */
+  /** {@return the value once successfully dead, else null (gevent's {@code value})} */
   public T value() {
     return dead && exception == null ? value : null;
   }
 
-  /** The failure once dead with one, else null (gevent's {@code exception}). */
+  /** {@return the failure once dead with one, else null (gevent's {@code exception})} */
   public Throwable exception() {
     return exception;
   }
@@ -323,6 +346,8 @@ public class Greenlet<T> implements Linkable {
   /**
    * True between its start and its death (gevent's {@code bool(greenlet)}): started and not
    * dead.
+   *
+   * @return true when started and not dead
    */
   public boolean alive() {
     return started && !dead;
@@ -343,6 +368,7 @@ public class Greenlet<T> implements Linkable {
    * {@code kill(exception, block, timeout)}); a greenlet parked in a JDK blocking call is
    * interrupted.
    *
+   * @param error what the greenlet throws
    * @param block whether to wait until it is dead
    * @param timeout how long to wait when blocking
    */
@@ -368,22 +394,40 @@ public class Greenlet<T> implements Linkable {
 
   // ---- links ------------------------------------------------------------------------------
 
-  /** Runs {@code callback} in a greenlet of its own when this one dies; it may block (gevent's {@code link}). */
+  /**
+   * Runs {@code callback} in a greenlet of its own when this one dies; it may block (gevent's
+   * {@code link}).
+   *
+   * @param callback what runs, given this greenlet
+   */
   public void link(Consumer<Greenlet<T>> callback) {
     addLink(LinkKind.ANY, callback, callback);
   }
 
-  /** As {@link #link}, only when it dies successfully (gevent's {@code link_value}). */
+  /**
+   * As {@link #link}, only when it dies successfully (gevent's {@code link_value}).
+   *
+   * @param callback what runs, given this greenlet
+   */
   public void linkValue(Consumer<Greenlet<T>> callback) {
     addLink(LinkKind.VALUE, callback, callback);
   }
 
-  /** As {@link #link}, only when it dies with a failure (gevent's {@code link_exception}). */
+  /**
+   * As {@link #link}, only when it dies with a failure (gevent's {@code link_exception}).
+   *
+   * @param callback what runs, given this greenlet
+   */
   public void linkException(Consumer<Greenlet<T>> callback) {
     addLink(LinkKind.EXCEPTION, callback, callback);
   }
 
-  /** Runs {@code callback} in the hub when this greenlet dies; it must not block (gevent's {@code rawlink}). */
+  /**
+   * Runs {@code callback} in the hub when this greenlet dies; it must not block (gevent's
+   * {@code rawlink}).
+   *
+   * @param callback what runs, given this greenlet; it must not block
+   */
   public void rawlink(Consumer<Greenlet<T>> callback) {
     addLink(LinkKind.RAW, callback, callback);
   }
@@ -398,6 +442,8 @@ public class Greenlet<T> implements Linkable {
   /**
    * Sets {@code result} with this greenlet's value or failure when it dies (gevent's
    * {@code link(async_result)}).
+   *
+   * @param result the result to set
    */
   public void link(io.gevent4j.sync.AsyncResult<? super T> result) {
     Objects.requireNonNull(result, "result");
@@ -412,12 +458,18 @@ public class Greenlet<T> implements Linkable {
     links.clear();
   }
 
-  /** True when links or rawlinks are waiting for its death (gevent's {@code has_links}). */
+  /**
+   * {@return true when links or rawlinks are waiting for its death (gevent's {@code has_links})}
+   */
   public synchronized boolean hasLinks() {
     return !links.isEmpty();
   }
 
-  /** Removes a link or rawlink; no-op when absent (gevent's {@code unlink}). */
+  /**
+   * Removes a link or rawlink; no-op when absent (gevent's {@code unlink}).
+   *
+   * @param callback the link or rawlink to remove
+   */
   public void unlink(Consumer<Greenlet<T>> callback) {
     removeLink(callback);
   }
@@ -445,18 +497,25 @@ public class Greenlet<T> implements Linkable {
 
   // ---- names, tree ------------------------------------------------------------------------
 
-  /** Its name (gevent's {@code name}). */
+  /** {@return its name (gevent's {@code name})} */
   public String name() {
     return raw.name();
   }
 
-  /** Renames it. */
+  /**
+   * Renames it.
+   *
+   * @param name the new name
+   * @return this greenlet
+   */
   public Greenlet<T> name(String name) {
     raw.name(name);
     return this;
   }
 
-  /** A small number identifying it in this JVM, given on first use (gevent's {@code minimal_ident}). */
+  /**
+   * {@return a small number identifying it in this JVM, given on first use (gevent's {@code minimal_ident})}
+   */
   public long minimalIdent() {
     long id = minimalIdent;
     if (id == 0) {
@@ -471,6 +530,8 @@ public class Greenlet<T> implements Linkable {
   /**
    * The greenlet that created this one, or null (gevent's {@code spawning_greenlet}, a weak
    * reference there too): null also once that greenlet is garbage.
+   *
+   * @return the spawning greenlet, or null
    */
   public Greenlet<?> spawningGreenlet() {
     return spawning != null ? spawning.get() : null;
@@ -479,6 +540,8 @@ public class Greenlet<T> implements Linkable {
   /**
    * The locals shared by this greenlet's spawn tree, made on first use (gevent's
    * {@code spawn_tree_locals}); nothing is allocated while unused.
+   *
+   * @return the spawn tree's locals, a synchronized mutable map
    */
   public Map<String, Object> spawnTreeLocals() {
     synchronized (tree) {
@@ -499,7 +562,7 @@ public class Greenlet<T> implements Linkable {
     return raw;
   }
 
-  /** The hub it runs on. */
+  /** {@return the hub it runs on} */
   public Hub hub() {
     return hub;
   }
@@ -507,6 +570,8 @@ public class Greenlet<T> implements Linkable {
   /**
    * A future completed when the greenlet dies: with its value, its failure, or a
    * {@link CancellationException} after a kill. Cancelling the future kills the greenlet.
+   *
+   * @return a future of the greenlet's outcome
    */
   public CompletableFuture<T> toCompletableFuture() {
     CompletableFuture<T> f;

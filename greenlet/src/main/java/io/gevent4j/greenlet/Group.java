@@ -28,6 +28,10 @@ public class Group implements Iterable<Greenlet<?>> {
   /**
    * Starts {@code body} in a new greenlet that belongs to the group (gevent's
    * {@code Group.spawn}).
+   *
+   * @param <T> the body's value type
+   * @param body what the greenlet runs
+   * @return the greenlet, started
    */
   public <T> Greenlet<T> spawn(Callable<T> body) {
     Greenlet<T> g = new Greenlet<>(body);
@@ -38,6 +42,9 @@ public class Group implements Iterable<Greenlet<?>> {
 
   /**
    * {@link #spawn(Callable)} for a body that returns nothing: {@code group.spawn(() -> { ... })}.
+   *
+   * @param body what the greenlet runs
+   * @return the greenlet, started
    */
   public Greenlet<Void> spawn(Runnable body) {
     java.util.Objects.requireNonNull(body, "body");
@@ -47,7 +54,11 @@ public class Group implements Iterable<Greenlet<?>> {
     });
   }
 
-  /** Adds a greenlet; it leaves the group when it dies (gevent's {@code add}). */
+  /**
+   * Adds a greenlet; it leaves the group when it dies (gevent's {@code add}).
+   *
+   * @param g the greenlet to add
+   */
   public void add(Greenlet<?> g) {
     Objects.requireNonNull(g, "greenlet");
     Runnable leave = () -> discard(g);
@@ -58,7 +69,11 @@ public class Group implements Iterable<Greenlet<?>> {
     g.rawlink(leave);
   }
 
-  /** Removes a greenlet without killing it (gevent's {@code discard}); no-op when absent. */
+  /**
+   * Removes a greenlet without killing it (gevent's {@code discard}); no-op when absent.
+   *
+   * @param g the greenlet to remove
+   */
   public void discard(Greenlet<?> g) {
     Runnable leave;
     boolean empty;
@@ -75,12 +90,16 @@ public class Group implements Iterable<Greenlet<?>> {
   /** Called after a member left (for Pool's slots). */
   void left(Greenlet<?> g) {}
 
-  /** The number of members. */
+  /** {@return the number of members} */
   public synchronized int size() {
     return members.size();
   }
 
-  /** True when {@code g} is a member. */
+  /**
+   * {@return true when {@code g} is a member}
+   *
+   * @param g a greenlet
+   */
   public synchronized boolean contains(Greenlet<?> g) {
     return members.containsKey(g);
   }
@@ -96,7 +115,12 @@ public class Group implements Iterable<Greenlet<?>> {
     join(Double.POSITIVE_INFINITY, false);
   }
 
-  /** Waits until every member is dead or the timeout passes; false on timeout. */
+  /**
+   * Waits until every member is dead or the timeout passes.
+   *
+   * @param timeout the longest wait, in seconds
+   * @return true when every member is dead, false on timeout
+   */
   public boolean join(double timeout) {
     return join(timeout, false);
   }
@@ -105,6 +129,7 @@ public class Group implements Iterable<Greenlet<?>> {
    * Waits until every member is dead or the timeout passes (gevent's
    * {@code join(timeout, raise_error)}).
    *
+   * @param timeout the longest wait, in seconds
    * @param raiseError rethrow the failure of the first member that fails, when it does
    * @return false on timeout
    */
@@ -146,6 +171,10 @@ public class Group implements Iterable<Greenlet<?>> {
    * Kills the members with {@code error} (a GreenletExit when null) until the group is empty —
    * greenlets added meanwhile too; with {@code block}, up to {@code timeout} (gevent's
    * {@code kill(exception, block, timeout)}, whose timeout is not an error either).
+   *
+   * @param error what each member throws; null for a GreenletExit
+   * @param block whether to wait until the group is empty
+   * @param timeout the longest wait when blocking, in seconds
    */
   public void kill(Throwable error, boolean block, double timeout) {
     Gevent.checkTimeout(timeout);
@@ -166,17 +195,32 @@ public class Group implements Iterable<Greenlet<?>> {
     }
   }
 
-  /** Kills one member and waits until it is dead (gevent's {@code killone}); no-op for non-members. */
+  /**
+   * Kills one member and waits until it is dead (gevent's {@code killone}); no-op for non-members.
+   *
+   * @param g the member to kill
+   */
   public void killOne(Greenlet<?> g) {
     killOne(g, new GreenletExit(), true, Double.POSITIVE_INFINITY);
   }
 
-  /** Kills one member with {@code error}; see {@link Greenlet#kill(Throwable, boolean, double)}. */
+  /**
+   * Kills one member with {@code error}; see {@link Greenlet#kill(Throwable, boolean, double)}.
+   *
+   * @param g the member to kill
+   * @param error what it throws
+   * @param block whether to wait until it is dead
+   * @param timeout the longest wait when blocking, in seconds
+   */
   public void killOne(Greenlet<?> g, Throwable error, boolean block, double timeout) {
     if (contains(g)) g.kill(error, block, timeout);
   }
 
-  /** Adds {@code g} and starts it (gevent's {@code Group.start}); a started one is just added. */
+  /**
+   * Adds {@code g} and starts it (gevent's {@code Group.start}); a started one is just added.
+   *
+   * @param g the greenlet to add and start
+   */
   public void start(Greenlet<?> g) {
     add(g);
     g.start();
@@ -187,6 +231,9 @@ public class Group implements Iterable<Greenlet<?>> {
    * Called from a member of this group, it runs {@code body} right there, as gevent's does: a
    * member waiting for a slot of its own full pool would wait for ever.
    *
+   * @param <T> the body's value type
+   * @param body what to run
+   * @return the body's value
    * @throws RuntimeException the body's failure, as {@link Greenlet#get()} rethrows it
    */
   public <T> T apply(Callable<T> body) {
@@ -203,7 +250,13 @@ public class Group implements Iterable<Greenlet<?>> {
     return spawn(body).get();
   }
 
-  /** Runs {@code body} in a member greenlet without waiting (gevent's {@code apply_async}). */
+  /**
+   * Runs {@code body} in a member greenlet without waiting (gevent's {@code apply_async}).
+   *
+   * @param <T> the body's value type
+   * @param body what to run
+   * @return the member greenlet, started
+   */
   public <T> Greenlet<T> applyAsync(Callable<T> body) {
     return spawn(body);
   }
@@ -211,12 +264,26 @@ public class Group implements Iterable<Greenlet<?>> {
   /**
    * Applies {@code f} to every item, each in a member greenlet, and returns the results in the
    * items' order (gevent's {@code map}); the first failure is rethrown.
+   *
+   * @param <A> the items' type
+   * @param <R> the results' type
+   * @param f the function
+   * @param items the items
+   * @return the results, in the items' order
    */
   public <A, R> List<R> map(CheckedFunction<A, R> f, Iterable<A> items) {
     return map((Function<A, R>) f, items);
   }
 
-  /** {@link #map(CheckedFunction, Iterable)} for a plain {@link Function}. */
+  /**
+   * {@link #map(CheckedFunction, Iterable)} for a plain {@link Function}.
+   *
+   * @param <A> the items' type
+   * @param <R> the results' type
+   * @param f the function
+   * @param items the items
+   * @return the results, in the items' order
+   */
   public <A, R> List<R> map(Function<A, R> f, Iterable<A> items) {
     List<R> results = new ArrayList<>();
     for (R r : imap(f, items)) results.add(r);
@@ -226,22 +293,52 @@ public class Group implements Iterable<Greenlet<?>> {
   /**
    * Applies {@code f} to every item, lazily, yielding results in the items' order (gevent's
    * {@code imap}); no more than {@link #inFlightLimit()} items are in flight at once.
+   *
+   * @param <A> the items' type
+   * @param <R> the results' type
+   * @param f the function
+   * @param items the items
+   * @return the results, in the items' order, as they are computed
    */
   public <A, R> Iterable<R> imap(CheckedFunction<A, R> f, Iterable<A> items) {
     return imap((Function<A, R>) f, items, true);
   }
 
-  /** {@link #imap(CheckedFunction, Iterable)} for a plain {@link Function}. */
+  /**
+   * {@link #imap(CheckedFunction, Iterable)} for a plain {@link Function}.
+   *
+   * @param <A> the items' type
+   * @param <R> the results' type
+   * @param f the function
+   * @param items the items
+   * @return the results, in the items' order, as they are computed
+   */
   public <A, R> Iterable<R> imap(Function<A, R> f, Iterable<A> items) {
     return imap(f, items, true);
   }
 
-  /** As {@link #imap}, yielding results in completion order (gevent's {@code imap_unordered}). */
+  /**
+   * As {@link #imap}, yielding results in completion order (gevent's {@code imap_unordered}).
+   *
+   * @param <A> the items' type
+   * @param <R> the results' type
+   * @param f the function
+   * @param items the items
+   * @return the results, in the order they complete
+   */
   public <A, R> Iterable<R> imapUnordered(Function<A, R> f, Iterable<A> items) {
     return imap(f, items, false);
   }
 
-  /** {@link #imapUnordered(Function, Iterable)} for a function that throws checked exceptions. */
+  /**
+   * {@link #imapUnordered(Function, Iterable)} for a function that throws checked exceptions.
+   *
+   * @param <A> the items' type
+   * @param <R> the results' type
+   * @param f the function
+   * @param items the items
+   * @return the results, in the order they complete
+   */
   public <A, R> Iterable<R> imapUnordered(CheckedFunction<A, R> f, Iterable<A> items) {
     return imap((Function<A, R>) f, items, false);
   }

@@ -19,18 +19,26 @@ public class Local<T> {
     this(() -> null);
   }
 
-  /** A local whose initial value in each greenlet comes from {@code initial}. */
+  /**
+   * A local whose initial value in each greenlet comes from {@code initial}.
+   *
+   * @param initial gives each greenlet's first value
+   */
   public Local(Supplier<T> initial) {
     Objects.requireNonNull(initial, "initial");
     this.values = ThreadLocal.withInitial(initial);
   }
 
-  /** This greenlet's value. */
+  /** {@return this greenlet's value} */
   public T get() {
     return values.get();
   }
 
-  /** Sets this greenlet's value. */
+  /**
+   * Sets this greenlet's value.
+   *
+   * @param value the new value
+   */
   public void set(T value) {
     values.set(value);
   }

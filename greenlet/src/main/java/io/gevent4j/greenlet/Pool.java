@@ -19,6 +19,7 @@ public class Pool extends Group {
   /**
    * A pool of {@code size} slots.
    *
+   * @param size the number of slots: the most members at once
    * @throws IllegalArgumentException when {@code size <= 0}
    */
   public Pool(int size) {
@@ -26,7 +27,7 @@ public class Pool extends Group {
     this.size = size;
   }
 
-  /** The number of slots. */
+  /** {@return the number of slots} */
   public int poolSize() {
     return size;
   }
@@ -41,6 +42,10 @@ public class Pool extends Group {
    * Starts {@code body} in a member greenlet, waiting up to {@code timeout} for a free slot
    * (gevent's {@code spawn} with {@code blocking}/{@code timeout}); 0 does not wait.
    *
+   * @param <T> the body's value type
+   * @param body what the greenlet runs
+   * @param timeout the longest wait for a slot, in seconds
+   * @return the member greenlet, started
    * @throws PoolFull when no slot came free in time
    */
   public <T> Greenlet<T> spawn(Callable<T> body, double timeout) {
@@ -73,6 +78,8 @@ public class Pool extends Group {
    * Adds a greenlet, waiting up to {@code timeout} for a free slot (gevent's {@code add} with
    * {@code blocking}/{@code timeout}).
    *
+   * @param g the greenlet to add
+   * @param timeout the longest wait for a slot, in seconds
    * @throws PoolFull when no slot came free in time
    */
   public void add(Greenlet<?> g, double timeout) {
@@ -135,12 +142,12 @@ public class Pool extends Group {
     releaseSlot();
   }
 
-  /** Free slots now (gevent's {@code free_count}). */
+  /** {@return the free slots now (gevent's {@code free_count})} */
   public synchronized int freeCount() {
     return Math.max(0, size - taken);
   }
 
-  /** True when no slot is free (gevent's {@code full}). */
+  /** {@return true when no slot is free (gevent's {@code full})} */
   public boolean full() {
     return freeCount() == 0;
   }
@@ -149,6 +156,7 @@ public class Pool extends Group {
    * Waits until a slot is free or the timeout passes, without taking it (gevent's
    * {@code wait_available}).
    *
+   * @param timeout the longest wait, in seconds
    * @return the free count: 0 when still full at the timeout
    */
   public int waitAvailable(double timeout) {

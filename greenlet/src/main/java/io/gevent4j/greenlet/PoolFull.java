@@ -10,7 +10,11 @@ import io.gevent4j.queue.QueueFull;
 public class PoolFull extends QueueFull {
   private static final long serialVersionUID = 1L;
 
-  /** @param message what was waited for, and how long */
+  /**
+   * A PoolFull whose message says what was waited for.
+   *
+   * @param message what was waited for, and how long
+   */
   public PoolFull(String message) {
     super(message);
   }

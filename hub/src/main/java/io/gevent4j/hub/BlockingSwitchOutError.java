@@ -8,7 +8,11 @@ package io.gevent4j.hub;
 public class BlockingSwitchOutError extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
-  /** @param message what blocked */
+  /**
+   * An error whose message says what would have blocked.
+   *
+   * @param message what blocked
+   */
   public BlockingSwitchOutError(String message) {
     super(message);
   }

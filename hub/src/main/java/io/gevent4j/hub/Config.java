@@ -76,13 +76,14 @@ public final class Config {
    * its default.
    *
    * @param key e.g. {@code "gevent.loop"}
+   * @return the value, never null for a known key
    * @throws IllegalArgumentException for an unknown key
    */
   public static String get(String key) {
     return read(key).value();
   }
 
-  /** Every setting's key. */
+  /** {@return every setting's key} */
   public static Set<String> keys() {
     return SETTINGS.keySet();
   }

@@ -13,7 +13,11 @@ public class GreenletExit extends Error {
     super(null, null, false, false);
   }
 
-  /** A GreenletExit with a message. */
+  /**
+   * A GreenletExit with a message.
+   *
+   * @param message why the greenlet is asked to exit
+   */
   public GreenletExit(String message) {
     super(message, null, false, false);
   }

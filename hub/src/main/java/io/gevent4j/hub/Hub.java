@@ -280,6 +280,7 @@ public final class Hub implements Executor, AutoCloseable {
   /**
    * This thread's hub, or this greenlet's; created on first use (gevent's {@code get_hub()}).
    *
+   * @return the hub of the calling thread or greenlet
    * @throws IllegalStateException in a virtual thread that is not a greenlet, or without the
    *     JVM flags greenlets need (the message names them)
    */
@@ -307,33 +308,38 @@ public final class Hub implements Executor, AutoCloseable {
     return h != null && h.thread == Thread.currentThread() ? h : null;
   }
 
-  /** The library and its I/O method, e.g. {@code "libev:epoll"}. */
+  /** {@return the library and its I/O method, e.g. {@code "libev:epoll"}} */
   public String backend() {
     return loop.backend();
   }
 
-  /** The hub's event loop; for its greenlets, its hub thread, and its owner (which then has the turn). */
+  /**
+   * {@return the hub's event loop} For its greenlets, its hub thread, and its owner (which then has
+   * the turn).
+   */
   public Loop loop() {
     checkOpen();
     return loop;
   }
 
-  /** The platform thread that runs this hub's loop and carries its greenlets. */
+  /** {@return the platform thread that runs this hub's loop and carries its greenlets} */
   public Thread thread() {
     return thread;
   }
 
-  /** The platform thread this hub belongs to: its main greenlet. */
+  /** {@return the platform thread this hub belongs to: its main greenlet} */
   public Thread owner() {
     return owner;
   }
 
-  /** The main greenlet: this hub's owner thread. */
+  /** {@return the main greenlet: this hub's owner thread} */
   public RawGreenlet mainGreenlet() {
     return main;
   }
 
-  /** The hub's thread pool, {@code gevent.threadpool.size} threads, created on first use. */
+  /**
+   * {@return the hub's thread pool, {@code gevent.threadpool.size} threads, created on first use}
+   */
   public synchronized ThreadPool threadPool() {
     checkOpen();
     if (threadPool == null) threadPool = new ThreadPool(Config.threadpoolSize());
@@ -343,6 +349,8 @@ public final class Hub implements Executor, AutoCloseable {
   /**
    * The hub's resolver, chosen by {@code gevent.resolver}, created on first use (gevent's
    * {@code hub.resolver}). A resolver that is {@link AutoCloseable} is closed with the hub.
+   *
+   * @return the hub's resolver
    */
   public synchronized Resolver resolver() {
     checkOpen();
@@ -355,6 +363,7 @@ public final class Hub implements Executor, AutoCloseable {
    * module's made with a configuration of its own. The hub closes it when it closes, if it is
    * {@link AutoCloseable}; the one it replaces is not closed.
    *
+   * @param resolver the resolver this hub's lookups use from now on
    * @throws NullPointerException when {@code resolver} is null
    * @throws IllegalStateException when the hub is closed
    */
@@ -363,7 +372,7 @@ public final class Hub implements Executor, AutoCloseable {
     this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
   }
 
-  /** True after {@link #close()}, or once its owner ended. */
+  /** {@return true after {@link #close()}, or once its owner ended} */
   public boolean isClosed() {
     return closed;
   }
@@ -382,6 +391,8 @@ public final class Hub implements Executor, AutoCloseable {
   /**
    * True when the calling code runs on this hub: in one of its greenlets, on its hub thread,
    * or on its owner while the owner has the turn (all of which never run at once).
+   *
+   * @return true when the caller runs on this hub now
    */
   public boolean isCurrent() {
     Thread t = Thread.currentThread();
@@ -420,6 +431,8 @@ public final class Hub implements Executor, AutoCloseable {
    * Runs {@code callback} on the hub thread soon, after the greenlets already ready (gevent's
    * {@code loop.run_callback}). It must not block ({@link BlockingSwitchOutError}). Any thread
    * may call.
+   *
+   * @param callback what to run; it must not block
    */
   public void callSoon(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
@@ -439,7 +452,12 @@ public final class Hub implements Executor, AutoCloseable {
     newGreenlet(task, null).start();
   }
 
-  /** A raw greenlet of this hub, not started. Any thread may call. */
+  /**
+   * {@return a raw greenlet of this hub, not started} Any thread may call.
+   *
+   * @param body what the greenlet runs
+   * @param name the greenlet's name (and its virtual thread's)
+   */
   public RawGreenlet newGreenlet(Runnable body, String name) {
     checkOpen();
     return new RawGreenlet(this, Objects.requireNonNull(body, "body"),
@@ -954,6 +972,7 @@ public final class Hub implements Executor, AutoCloseable {
    * before the next poll, but a batch is bounded (about 1 ms), so a {@code sleep(0)} loop
    * never starves I/O or timers.
    *
+   * @param seconds how long to sleep; 0 only lets the other ready greenlets run
    * @throws IllegalArgumentException for a negative or NaN delay
    */
   public static void sleep(double seconds) {
@@ -971,6 +990,8 @@ public final class Hub implements Executor, AutoCloseable {
    * (gevent's {@code sleep(seconds, ref=False)}): with nothing else to do, the wait ends in
    * {@link LoopExit}.
    *
+   * @param seconds how long to sleep
+   * @param ref false for a timer that does not keep the hub alive
    * @throws IllegalArgumentException for a negative or NaN delay
    */
   public static void sleep(double seconds, boolean ref) {
@@ -1026,6 +1047,8 @@ public final class Hub implements Executor, AutoCloseable {
    * greenlet, or hands the turn to the hub thread when called from the owner. The future
    * completing on another thread keeps the hub alive meanwhile.
    *
+   * @param <T> the value's type
+   * @param stage the stage to wait for
    * @return its value
    * @throws RuntimeException the failure as it is when unchecked; a checked one in a
    *     {@link CompletionException}; a {@link CancellationException} when cancelled
@@ -1037,6 +1060,10 @@ public final class Hub implements Executor, AutoCloseable {
   /**
    * {@link #await(CompletionStage)} with a timeout.
    *
+   * @param <T> the value's type
+   * @param stage the stage to wait for
+   * @param timeout the longest wait, in seconds
+   * @return its value
    * @throws Timeout when it is not done in time
    */
   public static <T> T await(CompletionStage<T> stage, double timeout) {
@@ -1128,6 +1155,8 @@ public final class Hub implements Executor, AutoCloseable {
    * {@code hub.wait(watcher)}). The watcher must belong to this hub's loop; one wait per
    * watcher at a time.
    *
+   * @param watcher a watcher of this hub's loop
+   * @param timeout the longest wait, in seconds; infinity waits as long as it takes
    * @return the events that fired; 0 on timeout
    * @throws IllegalStateException when the watcher is already waited on
    * @throws RuntimeException the error given to {@link #cancelWait} (checked ones as they are)
@@ -1144,6 +1173,8 @@ public final class Hub implements Executor, AutoCloseable {
    * hub stops it, and the next wait starts it again. The owner stops or closes the watcher
    * when done with it.
    *
+   * @param watcher a watcher of this hub's loop
+   * @param timeout the longest wait, in seconds; infinity waits as long as it takes
    * @return the events that fired; 0 on timeout
    * @throws IllegalStateException when the watcher is already waited on
    * @throws RuntimeException the error given to {@link #cancelWait} (checked ones as they are)
@@ -1185,6 +1216,8 @@ public final class Hub implements Executor, AutoCloseable {
    * waits on it. On the hub only: a socket closed while a greenlet reads from it wakes that
    * greenlet this way before its fd is closed, so the descriptor cannot be reused under it.
    *
+   * @param watcher the watcher waited on
+   * @param error what the waiter throws
    * @return true when a wait was cancelled
    */
   public boolean cancelWait(Watcher watcher, Throwable error) {
@@ -1204,6 +1237,8 @@ public final class Hub implements Executor, AutoCloseable {
    * (gevent's {@code gevent.signal_handler}). The watcher does not keep the hub alive.
    * On the hub only.
    *
+   * @param signum the signal's number, e.g. {@code Signals.SIGTERM}
+   * @param handler what each new greenlet runs
    * @return closing it stops the handling and restores the previous handler
    */
   public AutoCloseable signalHandler(int signum, Runnable handler) {
@@ -1301,6 +1336,7 @@ public final class Hub implements Executor, AutoCloseable {
     }
   }
 
+<<<<<<< HEAD
   /**
    * Where the JDK's blocking I/O in greenlets waits ({@code java.net} sockets, blocking NIO
    * channels, pipes), decided once per JVM at the first hub's creation from
@@ -1327,11 +1363,14 @@ public final class Hub implements Executor, AutoCloseable {
   }
 
   /** Every open hub of this JVM (gevent.util.format_run_info walks them). */
+=======
+  /** {@return every open hub of this JVM} gevent.util.format_run_info walks them. */
+>>>>>>> central
   public static List<Hub> all() {
     return new ArrayList<>(HUBS);
   }
 
-  /** The greenlets alive on this hub, for run info and the monitor. */
+  /** {@return the greenlets alive on this hub} For run info and the monitor. */
   public List<RawGreenlet> liveGreenlets() {
     return new ArrayList<>(greenlets);
   }
@@ -1341,6 +1380,8 @@ public final class Hub implements Executor, AutoCloseable {
    * {@code liveGreenlets().size()} says, without the copy. Any thread, without a lock; a greenlet
    * spawned but not yet run is not counted yet. A load figure for schedulers (HubGroup's
    * least-loaded hub), exact only on the hub itself.
+   *
+   * @return the greenlets alive on this hub now
    */
   public int greenletCount() {
     return greenlets.size();

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>What {@code Greenlet.toCompletableFuture()}, {@code AsyncResult.toCompletableFuture()} and
  * {@link ThreadPool#spawn} return.
+ *
+ * @param <T> the value's type
  */
 public class HubFuture<T> extends CompletableFuture<T> {
   /** An incomplete future. */

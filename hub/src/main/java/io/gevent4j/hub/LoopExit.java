@@ -8,7 +8,11 @@ package io.gevent4j.hub;
 public class LoopExit extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** @param message what was being waited for */
+  /**
+   * A LoopExit whose message says what was waited for.
+   *
+   * @param message what was being waited for
+   */
   public LoopExit(String message) {
     super(message);
   }

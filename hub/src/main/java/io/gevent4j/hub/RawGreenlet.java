@@ -53,12 +53,15 @@ public final class RawGreenlet {
     }
   }
 
-  /** The greenlet running this code: null on a plain thread and in virtual threads that are not greenlets. */
+  /**
+   * {@return the greenlet running this code: null on a plain thread and in virtual threads that are
+   * not greenlets}
+   */
   public static RawGreenlet current() {
     return CURRENT.get();
   }
 
-  /** What this raw greenlet runs for (a {@code Greenlet}, say), or null. */
+  /** {@return what this raw greenlet runs for (a {@code Greenlet}, say), or null} */
   public Object owner() {
     return owner;
   }
@@ -75,44 +78,57 @@ public final class RawGreenlet {
     }
   }
 
-  /** The hub this greenlet runs on. */
+  /** {@return the hub this greenlet runs on} */
   public Hub hub() {
     return hub;
   }
 
-  /** Its virtual thread (null before {@link #start()}); for the main one, the hub's owner thread. */
+  /**
+   * {@return its virtual thread (null before {@link #start()}); for the main one, the hub's owner
+   * thread}
+   */
   public Thread thread() {
     return thread;
   }
 
-  /** A number unique in this JVM. */
+  /** {@return a number unique in this JVM} */
   public long id() {
     return id;
   }
 
-  /** Its name. */
+  /** {@return its name} */
   public String name() {
     return name;
   }
 
-  /** Renames it (and its thread). */
+  /**
+   * Renames it (and its thread).
+   *
+   * @param name the new name
+   */
   public void name(String name) {
     this.name = Objects.requireNonNull(name, "name");
     Thread t = thread;
     if (t != null && !main) t.setName(name);
   }
 
-  /** The greenlet that created this one, or null when created outside a greenlet or once it is garbage. */
+  /**
+   * {@return the greenlet that created this one, or null when created outside a greenlet or once it
+   * is garbage}
+   */
   public RawGreenlet parent() {
     return parent != null ? parent.get() : null;
   }
 
-  /** True for the hub's owner thread, which hands the hub its turn when it waits (gevent's main greenlet). */
+  /**
+   * {@return true for the hub's owner thread, which hands the hub its turn when it waits (gevent's
+   * main greenlet)}
+   */
   public boolean isMain() {
     return main;
   }
 
-  /** True once started. */
+  /** {@return true once started} */
   public boolean started() {
     return started;
   }
@@ -120,12 +136,14 @@ public final class RawGreenlet {
   /**
    * What ended the greenlet when it failed: an exception that escaped its body, or the error a
    * kill delivered (other than {@link GreenletExit}); null while alive and after a success.
+   *
+   * @return the failure, or null
    */
   public Throwable failure() {
     return failure;
   }
 
-  /** True once its body has ended, or when killed before it started. */
+  /** {@return true once its body has ended, or when killed before it started} */
   public boolean dead() {
     return dead;
   }
@@ -134,6 +152,7 @@ public final class RawGreenlet {
    * Schedules the greenlet: it runs after the current one yields, in FIFO order (any thread
    * may call).
    *
+   * @return this greenlet
    * @throws IllegalStateException when already started, or when the hub is closed
    */
   public synchronized RawGreenlet start() {
@@ -245,6 +264,8 @@ public final class RawGreenlet {
    * Raises {@code error} in the greenlet at its current or next wait point (gevent's
    * {@code greenlet.throw}); a greenlet parked in a JDK blocking call is interrupted. Any thread
    * may call; it does not wait. The first error delivered wins until it is thrown.
+   *
+   * @param error what the greenlet throws
    */
   public void throwInto(Throwable error) {
     deliver(Objects.requireNonNull(error, "error"), false);

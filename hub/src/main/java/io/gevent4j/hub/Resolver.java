@@ -59,6 +59,8 @@ public interface Resolver {
    * Every address of {@code host}, in the order connections should try them (gevent's
    * {@code getaddrinfo}, addresses only). A numeric address is returned as it is.
    *
+   * @param host a name or a numeric address
+   * @return the addresses, at least one
    * @throws UnknownHostException naming the host when it has no address
    */
   List<InetAddress> getaddrinfo(String host) throws UnknownHostException;
@@ -68,6 +70,9 @@ public interface Resolver {
    * {@link #AF_UNSPEC} for both, as {@link #getaddrinfo(String)}. This default filters
    * {@code getaddrinfo(host)}; the DNS resolvers ask only for that family's records.
    *
+   * @param host a name or a numeric address
+   * @param family {@link #AF_INET}, {@link #AF_INET6} or {@link #AF_UNSPEC}
+   * @return the addresses of that family, at least one
    * @throws UnknownHostException naming the host when it has no address of that family
    * @throws IllegalArgumentException for another family
    */
@@ -75,10 +80,20 @@ public interface Resolver {
     return ResolverDefaults.addressesOf(this, host, family);
   }
 
-  /** One IPv4 address of {@code host}, as text (gevent's {@code gethostbyname}). */
+  /**
+   * {@return one IPv4 address of {@code host}, as text (gevent's {@code gethostbyname})}
+   *
+   * @param host a name or a numeric address
+   * @throws UnknownHostException naming the host when it has no IPv4 address
+   */
   String gethostbyname(String host) throws UnknownHostException;
 
-  /** The host name of {@code ip} (gevent's {@code gethostbyaddr}, the name only). */
+  /**
+   * {@return the host name of {@code ip} (gevent's {@code gethostbyaddr}, the name only)}
+   *
+   * @param ip an address; a name is resolved first
+   * @throws UnknownHostException when the address has no name, or a name does not resolve
+   */
   String gethostbyaddr(String ip) throws UnknownHostException;
 
   /**
@@ -92,6 +107,7 @@ public interface Resolver {
    * @param family {@link #AF_UNSPEC}, {@link #AF_INET} or {@link #AF_INET6}
    * @param type 0, {@link #SOCK_STREAM}, {@link #SOCK_DGRAM} or {@link #SOCK_RAW}
    * @param flags {@link #AI_PASSIVE}, {@link #AI_CANONNAME}, {@link #AI_NUMERICHOST}, or'ed
+   * @return the entries, at least one
    * @throws UnknownHostException naming the host when it has no address of that family, or is
    *     not numeric with {@link #AI_NUMERICHOST}
    * @throws IllegalArgumentException for a port, family, type or flag out of range
@@ -104,12 +120,21 @@ public interface Resolver {
    * The canonical name, aliases and IPv4 addresses of {@code host} (gevent's
    * {@code gethostbyname_ex}). This default knows no aliases and gives {@code host} itself as the
    * name; the DNS resolvers give the end of the CNAME chain and the names along it.
+   *
+   * @param host a name or a numeric address
+   * @return the name, the aliases and the IPv4 addresses
+   * @throws UnknownHostException naming the host when it has no IPv4 address
    */
   default HostEntry gethostbynameEx(String host) throws UnknownHostException {
     return ResolverDefaults.gethostbynameEx(this, host);
   }
 
-  /** The name, aliases and addresses of {@code ip} (gevent's {@code gethostbyaddr}). */
+  /**
+   * {@return the name, aliases and addresses of {@code ip} (gevent's {@code gethostbyaddr})}
+   *
+   * @param ip an address; a name is resolved first
+   * @throws UnknownHostException when the address has no name, or a name does not resolve
+   */
   default HostEntry gethostbyaddrEx(String ip) throws UnknownHostException {
     return new HostEntry(gethostbyaddr(ip), List.of(), List.of(ip));
   }
@@ -120,6 +145,8 @@ public interface Resolver {
    *
    * @param flags {@link #NI_NUMERICHOST}, {@link #NI_NUMERICSERV}, {@link #NI_NOFQDN},
    *     {@link #NI_NAMEREQD}, {@link #NI_DGRAM}, or'ed
+   * @param address a resolved socket address
+   * @return the host and the service
    * @throws UnknownHostException with {@link #NI_NAMEREQD} when the address has no name
    * @throws IllegalArgumentException for an unresolved address or an unknown flag
    */
@@ -165,10 +192,14 @@ public interface Resolver {
 
   /** Makes resolvers other modules provide; registered in {@code META-INF/services}. */
   interface Provider {
-    /** The {@code gevent.resolver} value this provider answers to, e.g. {@code "ares"}. */
+    /** {@return the {@code gevent.resolver} value this provider answers to, e.g. {@code "ares"}} */
     String name();
 
-    /** A resolver for {@code hub}. */
+    /**
+     * {@return a resolver for {@code hub}}
+     *
+     * @param hub the hub the resolver serves
+     */
     Resolver create(Hub hub);
   }
 }

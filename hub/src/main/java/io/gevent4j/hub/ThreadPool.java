@@ -26,6 +26,7 @@ public final class ThreadPool implements AutoCloseable {
   /**
    * A pool of at most {@code maxsize} threads, started on demand and ended after 60 s idle.
    *
+   * @param maxsize the most threads it runs at once
    * @throws IllegalArgumentException when {@code maxsize <= 0}
    */
   public ThreadPool(int maxsize) {
@@ -47,7 +48,7 @@ public final class ThreadPool implements AutoCloseable {
     executor.allowCoreThreadTimeOut(true);
   }
 
-  /** The most threads it runs at once. */
+  /** {@return the most threads it runs at once} */
   public int maxsize() {
     return maxsize;
   }
@@ -56,6 +57,8 @@ public final class ThreadPool implements AutoCloseable {
    * Runs {@code task} on a pool thread (gevent's {@code spawn}); any thread may call. When called
    * on a hub, the task keeps that hub alive until its result is back there.
    *
+   * @param <T> the task's value type
+   * @param task what to run
    * @return completed on the pool thread with the task's value or failure
    * @throws java.util.concurrent.RejectedExecutionException after {@link #close()}
    */
@@ -101,6 +104,8 @@ public final class ThreadPool implements AutoCloseable {
    * Called from one of this pool's own threads, it runs {@code task} right there, as gevent's
    * does: a full pool would otherwise wait for itself.
    *
+   * @param <T> the task's value type
+   * @param task what to run
    * @return its value
    * @throws RuntimeException its failure: unchecked as is, checked in a CompletionException
    */

@@ -25,8 +25,10 @@ import java.util.concurrent.Callable;
 public class Timeout extends Error implements AutoCloseable {
   private static final long serialVersionUID = 1L;
 
+  /** The period, in seconds. */
   private final double seconds;
   private final transient Throwable toThrow;
+  /** The text given to {@link #Timeout(double, String)}, or null. */
   private final String message;
   private transient TimerWatcher timer;
   private transient RawGreenlet target;
@@ -36,6 +38,7 @@ public class Timeout extends Error implements AutoCloseable {
   /**
    * A timeout of {@code seconds}, not started.
    *
+   * @param seconds the period; infinity never fires
    * @throws IllegalArgumentException for NaN or a negative value
    */
   public Timeout(double seconds) {
@@ -45,6 +48,8 @@ public class Timeout extends Error implements AutoCloseable {
   /**
    * A timeout that raises {@code toThrow} instead of itself; not started.
    *
+   * @param seconds the period; infinity never fires
+   * @param toThrow what it raises when it fires
    * @throws IllegalArgumentException for NaN or a negative value
    */
   public Timeout(double seconds, Throwable toThrow) {
@@ -58,6 +63,8 @@ public class Timeout extends Error implements AutoCloseable {
    * A timeout that raises itself with {@code message} in its text (gevent's
    * {@code Timeout(seconds, "message")}); not started.
    *
+   * @param seconds the period; infinity never fires
+   * @param message the text its message carries
    * @throws IllegalArgumentException for NaN or a negative value
    */
   public Timeout(double seconds, String message) {
@@ -67,18 +74,26 @@ public class Timeout extends Error implements AutoCloseable {
     this.message = message;
   }
 
-  /** What it raises instead of itself, or null (gevent's {@code Timeout.exception}). */
+  /** {@return what it raises instead of itself, or null (gevent's {@code Timeout.exception})} */
   public Throwable exception() {
     return toThrow;
   }
 
-  /** Starts a timeout of {@code seconds} in the current greenlet (or thread). */
+  /**
+   * {@return a timeout of {@code seconds}, started in the current greenlet (or thread)}
+   *
+   * @param seconds the period; infinity never fires
+   */
   public static Timeout start(double seconds) {
     return new Timeout(seconds).start();
   }
 
   /**
    * Starts a timeout that raises {@code toThrow} (checked ones as they are) instead of a Timeout.
+   *
+   * @param seconds the period; infinity never fires
+   * @param toThrow what it raises when it fires
+   * @return the timeout, started
    */
   public static Timeout start(double seconds, Throwable toThrow) {
     return new Timeout(seconds, toThrow).start();
@@ -91,6 +106,11 @@ public class Timeout extends Error implements AutoCloseable {
    * JDK's own exception ({@code InterruptedException}, {@code SocketException: Closed by
    * interrupt}...): that exception is the timeout's doing, not the body's failure.
    *
+   * @param <T> the body's value type
+   * @param seconds the period; infinity never fires
+   * @param body what to run
+   * @param fallback what to return when the timeout fires
+   * @return what {@code body} returned, or {@code fallback} when the timeout fired
    * @throws RuntimeException what {@code body} throws otherwise: unchecked as is, checked in a
    *     {@code CompletionException}
    */
@@ -123,6 +143,9 @@ public class Timeout extends Error implements AutoCloseable {
    * } catch (Timeout t) { ... }     // never the driver's exception for it
    * }</pre>
    *
+   * @param <T> the body's value type
+   * @param seconds the period; infinity never fires
+   * @param body what to run
    * @return what {@code body} returned
    * @throws Timeout this call's timeout, when it fired
    * @throws Exception what {@code body} threw, when the timeout did not fire
@@ -147,6 +170,8 @@ public class Timeout extends Error implements AutoCloseable {
    * ({@code catch (Timeout t)} cannot see it): check {@code t.fired()} in the JDK exception's
    * handler, or use {@link #withTimeout}. {@link #close()} at the end of the block then
    * withdraws the delivery and the interrupt status it set.
+   *
+   * @return true when this timeout fired
    */
   public boolean fired() {
     return fired;
@@ -176,12 +201,12 @@ public class Timeout extends Error implements AutoCloseable {
     return this;
   }
 
-  /** The period in seconds. */
+  /** {@return the period in seconds} */
   public double seconds() {
     return seconds;
   }
 
-  /** True while started and not yet fired nor cancelled. */
+  /** {@return true while started and not yet fired nor cancelled} */
   public boolean pending() {
     return timer != null && timer.isActive();
   }

@@ -41,6 +41,7 @@ public final class Waiter<T> {
   /**
    * Completes the waiter with {@code value} and wakes it; any thread may call.
    *
+   * @param value the value {@link #get()} returns
    * @return false when it was already completed (the value is dropped)
    */
   public boolean switchTo(T value) {
@@ -52,6 +53,7 @@ public final class Waiter<T> {
   /**
    * Completes the waiter with a failure that {@link #get()} throws; any thread may call.
    *
+   * @param error what {@link #get()} throws
    * @return false when it was already completed
    */
   public boolean throwInto(Throwable error) {
@@ -62,7 +64,7 @@ public final class Waiter<T> {
     return true;
   }
 
-  /** True once completed. */
+  /** {@return true once completed} */
   public boolean ready() {
     return result.get() != EMPTY;
   }
@@ -70,6 +72,7 @@ public final class Waiter<T> {
   /**
    * Waits for the value (gevent's {@code Waiter.get()}).
    *
+   * @return the value it was completed with
    * @throws IllegalStateException when called by another greenlet or thread than the creator
    * @throws LoopExit when nothing can ever complete it
    */
@@ -80,6 +83,8 @@ public final class Waiter<T> {
   /**
    * Waits up to {@code timeout} seconds.
    *
+   * @param timeout the longest wait, in seconds
+   * @return the value it was completed with
    * @throws Timeout when not completed in time
    */
   @SuppressWarnings("unchecked")

@@ -102,6 +102,8 @@ public class HttpServer implements AutoCloseable {
    * (gevent's {@code WSGIServer((host, port), application)}); nothing is bound until
    * {@link #start()}. Port 0 picks a free port: {@link #address()} tells which once started.
    *
+   * @param listen the address to listen on; port 0 for a free port
+   * @param handler serves each request
    * @throws NullPointerException when {@code listen} or {@code handler} is null
    */
   @SuppressWarnings("this-escape") // the listener calls back only once started, long after construction
@@ -119,6 +121,8 @@ public class HttpServer implements AutoCloseable {
    * application)}); {@link #start()} listens on it if it does not yet. The server owns the
    * socket and closes it when stopped.
    *
+   * @param listener a bound stream socket, owned by the server from now on
+   * @param handler serves each request
    * @throws NullPointerException when {@code listener} or {@code handler} is null
    * @throws IllegalArgumentException when the socket is closed or not a stream socket
    */
@@ -164,6 +168,7 @@ public class HttpServer implements AutoCloseable {
    * A request line of this many bytes or more (without its CRLF) is refused with 414 URI Too
    * Long (gevent's {@code MAX_REQUEST_LINE}); default {@link #DEFAULT_MAX_REQUEST_LINE}.
    *
+   * @param bytes the longest request line allowed, plus one
    * @return this
    * @throws IllegalArgumentException when {@code bytes < 16}
    * @throws IllegalStateException once started
@@ -180,6 +185,7 @@ public class HttpServer implements AutoCloseable {
    * 431 Request Header Fields Too Large; default {@link #DEFAULT_MAX_HEADER_SIZE}. Also bounds
    * the trailers of a chunked body.
    *
+   * @param bytes the most bytes of header fields
    * @return this
    * @throws IllegalArgumentException when {@code bytes < 64}
    * @throws IllegalStateException once started
@@ -194,6 +200,7 @@ public class HttpServer implements AutoCloseable {
   /**
    * More header fields than this are refused with 431; default {@link #DEFAULT_MAX_HEADER_COUNT}.
    *
+   * @param n the most header fields
    * @return this
    * @throws IllegalArgumentException when {@code n < 1}
    * @throws IllegalStateException once started
@@ -211,6 +218,7 @@ public class HttpServer implements AutoCloseable {
    * throws an IOException; default {@link #DEFAULT_MAX_BODY_SIZE}, {@code Long.MAX_VALUE} for no
    * limit.
    *
+   * @param bytes the largest request body
    * @return this
    * @throws IllegalArgumentException when {@code bytes < 0}
    * @throws IllegalStateException once started
@@ -229,6 +237,7 @@ public class HttpServer implements AutoCloseable {
    * none). A connection that runs out of it is closed, after a 408 when a head was half-sent.
    * Default {@link #DEFAULT_READ_TIMEOUT}; infinity for none.
    *
+   * @param seconds the timeout, in seconds; infinity for none
    * @return this
    * @throws IllegalArgumentException for a value that is not &gt; 0 (NaN included)
    * @throws IllegalStateException once started
@@ -247,6 +256,7 @@ public class HttpServer implements AutoCloseable {
    * (client address, {@code -}, user or {@code -}, time, request line, status, body bytes or
    * {@code -}). May be called at any time.
    *
+   * @param on true to log each response
    * @return this
    */
   public HttpServer accessLog(boolean on) {
@@ -257,6 +267,7 @@ public class HttpServer implements AutoCloseable {
   /**
    * The listen backlog; see {@link StreamServer#backlog(int)}.
    *
+   * @param n the backlog
    * @return this
    */
   public HttpServer backlog(int n) {
@@ -268,6 +279,7 @@ public class HttpServer implements AutoCloseable {
    * {@code SO_REUSEPORT}, to run one server per hub on one port; see
    * {@link StreamServer#reusePort(boolean)}.
    *
+   * @param on true to set {@code SO_REUSEPORT}
    * @return this
    */
   public HttpServer reusePort(boolean on) {
@@ -280,6 +292,7 @@ public class HttpServer implements AutoCloseable {
    * {@link StreamServer#maxConcurrency(int)}. A keep-alive connection holds its slot while idle,
    * up to the read timeout.
    *
+   * @param n the most connections served at once
    * @return this
    */
   public HttpServer maxConcurrency(int n) {
@@ -291,6 +304,7 @@ public class HttpServer implements AutoCloseable {
    * Serves connections in greenlets of {@code pool} (gevent's {@code spawn=pool}); see
    * {@link StreamServer#spawn(Pool)}.
    *
+   * @param pool the pool whose greenlets serve the connections
    * @return this
    */
   public HttpServer spawn(Pool pool) {
@@ -305,6 +319,7 @@ public class HttpServer implements AutoCloseable {
    * {@code getSSLSession()} tells the protocol, the cipher suite, a client's certificates). A
    * client that fails the handshake (or speaks plain HTTP) is dropped quietly.
    *
+   * @param context the TLS context the connections are wrapped with
    * @return this
    * @throws NullPointerException when {@code context} is null
    * @throws IllegalStateException once started
@@ -325,6 +340,7 @@ public class HttpServer implements AutoCloseable {
    * next read or write. Useful for handlers that block their thread (file I/O, CPU work, code
    * that is not cooperative).
    *
+   * @param executor what runs the handlers; null for the connections' greenlets
    * @return this
    * @throws IllegalStateException once started
    */
@@ -420,6 +436,7 @@ public class HttpServer implements AutoCloseable {
    * when that is done (see {@link StreamServer#stop(double)}). Idempotent; any thread or greenlet
    * (a handler may stop its own server).
    *
+   * @param timeout the grace, in seconds, for the requests being served
    * @throws IllegalArgumentException for a negative or NaN timeout
    */
   public void stop(double timeout) {
@@ -439,12 +456,14 @@ public class HttpServer implements AutoCloseable {
   /**
    * The address the server listens on: once started the actual one (the port the kernel
    * picked for port 0), before the one asked for. Any thread.
+   *
+   * @return the address it listens on, or was asked to
    */
   public InetSocketAddress address() {
     return streamServer.address();
   }
 
-  /** True from a successful {@link #start()} until a stop begins. Any thread. */
+  /** {@return true from a successful {@link #start()} until a stop begins} Any thread. */
   public boolean started() {
     return streamServer.started();
   }

@@ -172,6 +172,7 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
    * with other work; stop waits for and kills only this server's handlers. Replaces
    * {@link #maxConcurrency(int)}.
    *
+   * @param pool the pool whose greenlets run the handlers
    * @return this
    * @throws NullPointerException when {@code pool} is null
    * @throws IllegalStateException once started
@@ -192,6 +193,7 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
    * {@link #spawn(Pool)}, each connection or datagram gets a greenlet, with no limit. Replaces
    * {@link #spawn(Pool)}.
    *
+   * @param n the most handlers at once
    * @return this
    * @throws IllegalArgumentException when {@code n <= 0}
    * @throws IllegalStateException once started
@@ -203,6 +205,8 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
   /**
    * At most {@code n} handlers at once: same as {@link #spawn(int)}.
    *
+   * @param n the most handlers at once
+   * @return this
    * @throws IllegalArgumentException when {@code n <= 0}
    */
   public S maxConcurrency(int n) {
@@ -223,6 +227,7 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
    * on POSIX); a {@link DatagramServer} does not (on UDP it would let a second server bind a
    * port in use without an error).
    *
+   * @param on true to set {@code SO_REUSEPORT}
    * @return this
    * @throws IllegalStateException once started, or for a server made from a socket (set the
    *     option on that socket yourself)
@@ -500,6 +505,7 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
    * {@link #serveForever()}, stopping with {@code stopTimeout} seconds of grace when its wait is
    * ended by a kill or a Timeout (gevent's {@code BaseServer.serve_forever(stop_timeout)}).
    *
+   * @param stopTimeout the grace, in seconds, for the stop
    * @throws IOException from {@link #start()}
    * @throws IllegalArgumentException for a negative or NaN timeout
    * @throws IllegalStateException when the server was stopped before
@@ -608,6 +614,8 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
   /**
    * True from a successful {@link #start()} until a stop begins (gevent's
    * {@code BaseServer.started}). Any thread.
+   *
+   * @return true while started and not stopping
    */
   public boolean started() {
     return state == State.STARTED;
@@ -631,7 +639,10 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
     return false;
   }
 
-  /** True once a stop has begun (gevent's {@code BaseServer.closed}): it cannot start again. Any thread. */
+  /**
+   * {@return true once a stop has begun (gevent's {@code BaseServer.closed}): it cannot start again}
+   * Any thread.
+   */
   public boolean closed() {
     State s = state;
     return s == State.STOPPING || s == State.STOPPED;
@@ -641,6 +652,8 @@ public abstract class BaseServer<S extends BaseServer<S>> implements AutoCloseab
    * The address the server listens or receives on (gevent's {@code BaseServer.address}): once
    * started, the actual one (the port the kernel picked for port 0); before, the one asked for
    * (or the given socket's). Stays valid after a stop. Any thread.
+   *
+   * @return the address it listens or receives on, or was asked to
    */
   public InetSocketAddress address() {
     InetSocketAddress b = bound;

@@ -48,6 +48,8 @@ public class DatagramServer extends BaseServer<DatagramServer> {
   @FunctionalInterface
   public interface Handler {
     /**
+     * Serves one datagram.
+     *
      * @param data the datagram's bytes (a fresh array the handler may keep)
      * @param peer the sender's address; null for a Unix-domain socket
      * @throws Exception logged by the server
@@ -73,6 +75,8 @@ public class DatagramServer extends BaseServer<DatagramServer> {
    * handle)}); nothing is bound until {@link #start()}. Port 0 picks a free port:
    * {@link #address()} tells which once started. An unresolved address is resolved at start.
    *
+   * @param listen the address to receive on; port 0 for a free port
+   * @param handler serves each datagram
    * @throws NullPointerException when {@code listen} or {@code handler} is null
    */
   public DatagramServer(InetSocketAddress listen, Handler handler) {
@@ -85,6 +89,8 @@ public class DatagramServer extends BaseServer<DatagramServer> {
    * handle)}). The server owns the socket from now on and closes it when stopped (even if it
    * never started).
    *
+   * @param socket a bound datagram socket, owned by the server from now on
+   * @param handler serves each datagram
    * @throws NullPointerException when {@code socket} or {@code handler} is null
    * @throws IllegalArgumentException when the socket is closed or not a datagram socket
    */
@@ -114,6 +120,8 @@ public class DatagramServer extends BaseServer<DatagramServer> {
    * are serialised. Usually called by a handler to reply; any greenlet or thread may call.
    * Waits cooperatively only while the socket's send buffer is full.
    *
+   * @param data the datagram
+   * @param to where to send it
    * @throws IllegalStateException before {@link #start()}
    * @throws java.nio.channels.ClosedChannelException once stopped
    * @throws IllegalArgumentException for a datagram longer than 65536 bytes or an unresolved

@@ -59,6 +59,8 @@ public class StreamServer extends BaseServer<StreamServer> {
   @FunctionalInterface
   public interface Handler {
     /**
+     * Serves one connection.
+     *
      * @param socket the connection (a TLS one when {@link StreamServer#ssl} is set)
      * @param peer the client's address; null for a Unix-domain listener
      * @throws Exception logged by the server, which then closes the connection
@@ -88,6 +90,8 @@ public class StreamServer extends BaseServer<StreamServer> {
    * wildcard {@code ::} also accepts IPv4 unless the system disables it); an unresolved
    * address is resolved at start by the hub's resolver.
    *
+   * @param listen the address to listen on; port 0 for a free port
+   * @param handler serves each connection
    * @throws NullPointerException when {@code listen} or {@code handler} is null
    */
   public StreamServer(InetSocketAddress listen, Handler handler) {
@@ -102,6 +106,8 @@ public class StreamServer extends BaseServer<StreamServer> {
    * (even if it never started). Any stream socket works, Unix-domain ones included (handlers
    * then get a null peer).
    *
+   * @param listener a bound stream socket, owned by the server from now on
+   * @param handler serves each connection
    * @throws NullPointerException when {@code listener} or {@code handler} is null
    * @throws IllegalArgumentException when the socket is closed or not a stream socket
    */
@@ -117,6 +123,7 @@ public class StreamServer extends BaseServer<StreamServer> {
    * The listen backlog (gevent's {@code backlog}), {@link #DEFAULT_BACKLOG} unless set; the
    * kernel caps it at {@code net.core.somaxconn}.
    *
+   * @param n the backlog
    * @return this
    * @throws IllegalArgumentException when {@code n <= 0}
    * @throws IllegalStateException once started, or for a server made from a socket (as gevent's
@@ -135,6 +142,7 @@ public class StreamServer extends BaseServer<StreamServer> {
    * server side with {@code context}, in the handler's greenlet, before the handler gets it.
    * See {@link #wrap(Socket)}.
    *
+   * @param context the TLS context the connections are wrapped with
    * @return this
    * @throws NullPointerException when {@code context} is null
    * @throws IllegalStateException once started
@@ -146,7 +154,9 @@ public class StreamServer extends BaseServer<StreamServer> {
     return this;
   }
 
-  /** The TLS context set with {@link #ssl(SSLContext)}, or null for plain TCP (gevent's {@code ssl_context}). */
+  /**
+   * {@return the TLS context set with {@link #ssl(SSLContext)}, or null for plain TCP (gevent's {@code ssl_context})}
+   */
   public SSLContext sslContext() {
     return sslContext;
   }
@@ -179,6 +189,8 @@ public class StreamServer extends BaseServer<StreamServer> {
    * ({@link io.gevent4j.socket.SslSocket#wrapServer}); a failure is logged and the connection
    * closed like a handler's. The server closes both sockets when the handler is done.
    *
+   * @param accepted the connection as accepted
+   * @return the socket the handler gets
    * @throws IOException when wrapping fails
    */
   protected Socket wrap(Socket accepted) throws IOException {

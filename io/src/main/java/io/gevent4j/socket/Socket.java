@@ -104,37 +104,37 @@ public class Socket implements ByteChannel, AutoCloseable {
     }
   }
 
-  /** A TCP socket over IPv4. */
+  /** {@return a new TCP socket over IPv4} */
   public static Socket tcp() {
     return open(Posix.AF_INET, Posix.SOCK_STREAM);
   }
 
-  /** A TCP socket over IPv6. */
+  /** {@return a new TCP socket over IPv6} */
   public static Socket tcp6() {
     return open(Posix.AF_INET6, Posix.SOCK_STREAM);
   }
 
-  /** A UDP socket over IPv4. */
+  /** {@return a new UDP socket over IPv4} */
   public static Socket udp() {
     return open(Posix.AF_INET, Posix.SOCK_DGRAM);
   }
 
-  /** A UDP socket over IPv6. */
+  /** {@return a new UDP socket over IPv6} */
   public static Socket udp6() {
     return open(Posix.AF_INET6, Posix.SOCK_DGRAM);
   }
 
-  /** A Unix stream socket. */
+  /** {@return a new Unix stream socket} */
   public static Socket unixStream() {
     return open(Posix.AF_UNIX, Posix.SOCK_STREAM);
   }
 
-  /** A Unix datagram socket. */
+  /** {@return a new Unix datagram socket} */
   public static Socket unixDatagram() {
     return open(Posix.AF_UNIX, Posix.SOCK_DGRAM);
   }
 
-  /** A connected pair of Unix stream sockets (gevent's {@code socketpair()}). */
+  /** {@return a connected pair of Unix stream sockets (gevent's {@code socketpair()})} */
   public static Socket[] socketpair() {
     try {
       int[] pair = PosixSockets.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK, 0);
@@ -148,14 +148,27 @@ public class Socket implements ByteChannel, AutoCloseable {
    * Connects to {@code host:port}, resolving it through the hub's {@link io.gevent4j.hub.Resolver}
    * and trying each address in turn (gevent's {@code create_connection}).
    *
+   * @param host a name or a numeric address
+   * @param port the port
    * @param timeout seconds for each connect and for the socket afterwards; infinite for none
+   * @return the connected socket
    * @throws IOException the last address's failure
    */
   public static Socket createConnection(String host, int port, double timeout) throws IOException {
     return createConnection(host, port, timeout, null);
   }
 
-  /** As {@link #createConnection(String, int, double)}, binding to {@code source} first when not null. */
+  /**
+   * As {@link #createConnection(String, int, double)}, binding to {@code source} first when not
+   * null.
+   *
+   * @param host a name or a numeric address
+   * @param port the port
+   * @param timeout seconds for each connect and for the socket afterwards; infinite for none
+   * @param source the local address to bind to; null for any
+   * @return the connected socket
+   * @throws IOException the last address's failure
+   */
   public static Socket createConnection(String host, int port, double timeout, InetSocketAddress source) throws IOException {
     Objects.requireNonNull(host, "host");
     checkTimeout(timeout);
@@ -183,7 +196,7 @@ public class Socket implements ByteChannel, AutoCloseable {
 
   // ---- state -------------------------------------------------------------------------------
 
-  /** The descriptor, or -1 once closed. */
+  /** {@return the descriptor, or -1 once closed} */
   public int fd() {
     return fd;
   }
@@ -225,6 +238,7 @@ public class Socket implements ByteChannel, AutoCloseable {
    * of the socket, as gevent's {@code settimeout(None)} and the JDK's {@code setSoTimeout(0)}
    * are, not a wait; every method that waits refuses a negative timeout.
    *
+   * @param seconds the timeout: negative or infinite for none, 0 for non-blocking
    * @throws IllegalArgumentException for NaN
    */
   public void setTimeout(double seconds) {
@@ -234,7 +248,9 @@ public class Socket implements ByteChannel, AutoCloseable {
     this.timeout = seconds < 0 || Double.isInfinite(seconds) ? NO_TIMEOUT : seconds;
   }
 
-  /** The timeout: {@link #NO_TIMEOUT} for none (gevent's {@code gettimeout()} is None then). */
+  /**
+   * {@return the timeout in seconds: {@link #NO_TIMEOUT} for none (gevent's {@code gettimeout()} is None then)}
+   */
   public double getTimeout() {
     return timeout;
   }
@@ -276,12 +292,24 @@ public class Socket implements ByteChannel, AutoCloseable {
 
   // ---- connecting -------------------------------------------------------------------------
 
-  /** Binds to a local address (port 0: any free port). */
+  /**
+   * Binds to a local address (port 0: any free port).
+   *
+   * @param address the local address
+   * @throws IOException when the socket is closed ({@link ClosedChannelException}) or the bind
+   *     fails ({@link java.net.BindException} when the address is in use)
+   */
   public void bind(SocketAddress address) throws IOException {
     PosixSockets.bind(checkOpen(), address);
   }
 
-  /** Listens for connections (gevent's {@code listen}). */
+  /**
+   * Listens for connections (gevent's {@code listen}).
+   *
+   * @param backlog the queue of connections not yet accepted
+   * @throws IOException when the socket is closed ({@link ClosedChannelException}) or the kernel
+   *     refuses
+   */
   public void listen(int backlog) throws IOException {
     PosixSockets.listen(checkOpen(), backlog);
   }
@@ -290,6 +318,8 @@ public class Socket implements ByteChannel, AutoCloseable {
    * Accepts a connection, waiting cooperatively (gevent's {@code accept}).
    *
    * @return the connected socket, with no timeout
+   * @throws IOException when the socket is closed ({@link ClosedChannelException}), the timeout
+   *     passes ({@link SocketTimeoutException}) or the accept fails
    */
   public Socket accept() throws IOException {
     long deadline = deadline();
@@ -303,6 +333,7 @@ public class Socket implements ByteChannel, AutoCloseable {
   /**
    * Connects, waiting cooperatively (gevent's {@code connect}).
    *
+   * @param address the address to connect to
    * @throws java.net.ConnectException when refused
    * @throws SocketTimeoutException when the timeout passes first
    */
@@ -340,7 +371,12 @@ public class Socket implements ByteChannel, AutoCloseable {
    * Reads up to {@code len} bytes, waiting cooperatively for at least one (gevent's
    * {@code recv_into}).
    *
+   * @param buf where the bytes go
+   * @param off the first index of {@code buf} to fill
+   * @param len the most bytes to read
    * @return the count read, or -1 at end of stream
+   * @throws IOException when the socket is closed ({@link ClosedChannelException}), the timeout
+   *     passes ({@link SocketTimeoutException}) or the read fails
    */
   public int recv(byte[] buf, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, buf.length);
@@ -359,7 +395,9 @@ public class Socket implements ByteChannel, AutoCloseable {
   /**
    * Reads up to {@code max} bytes (gevent's {@code recv}).
    *
+   * @param max the most bytes to read
    * @return the bytes; empty at end of stream
+   * @throws IOException as {@link #recv(byte[], int, int)}
    */
   public byte[] recv(int max) throws IOException {
     if (max < 0) throw new IllegalArgumentException("negative size: " + max);
@@ -372,7 +410,9 @@ public class Socket implements ByteChannel, AutoCloseable {
    * Reads into {@code dst} (heap or direct), waiting cooperatively for at least one byte
    * (gevent's {@code recv_into}).
    *
+   * @param dst the buffer to fill from its position
    * @return the count read, or -1 at end of stream
+   * @throws IOException as {@link #recv(byte[], int, int)}
    */
   public int recvInto(ByteBuffer dst) throws IOException {
     if (!dst.hasRemaining()) return 0;
@@ -409,7 +449,12 @@ public class Socket implements ByteChannel, AutoCloseable {
    * Writes some of the bytes, waiting cooperatively until at least one can go (gevent's
    * {@code send}).
    *
+   * @param buf the bytes
+   * @param off the first index of {@code buf} to write
+   * @param len the most bytes to write
    * @return the count written
+   * @throws IOException when the socket is closed ({@link ClosedChannelException}), the timeout
+   *     passes ({@link SocketTimeoutException}) or the write fails
    */
   public int send(byte[] buf, int off, int len) throws IOException {
     return send(buf, off, len, deadline());
@@ -425,7 +470,13 @@ public class Socket implements ByteChannel, AutoCloseable {
     }
   }
 
-  /** Writes some of {@code src} (heap or direct); see {@link #send(byte[], int, int)}. */
+  /**
+   * Writes some of {@code src} (heap or direct); see {@link #send(byte[], int, int)}.
+   *
+   * @param src the bytes from its position to its limit; the position advances by the count written
+   * @return the count written
+   * @throws IOException as {@link #send(byte[], int, int)}
+   */
   public int send(ByteBuffer src) throws IOException {
     return send(src, deadline());
   }
@@ -449,6 +500,7 @@ public class Socket implements ByteChannel, AutoCloseable {
    * is one deadline for the whole call, as gevent's: a reader that takes a byte now and then
    * cannot keep it going for ever.
    *
+   * @param buf the bytes
    * @throws SocketTimeoutException when not all was written in time ({@code bytesTransferred}
    *     says how much was)
    */
@@ -456,7 +508,14 @@ public class Socket implements ByteChannel, AutoCloseable {
     sendAll(buf, 0, buf.length);
   }
 
-  /** Writes {@code len} bytes from {@code off}; see {@link #sendAll(byte[])}. */
+  /**
+   * Writes {@code len} bytes from {@code off}; see {@link #sendAll(byte[])}.
+   *
+   * @param buf the bytes
+   * @param off the first index of {@code buf} to write
+   * @param len how many bytes to write
+   * @throws IOException as {@link #sendAll(byte[])}
+   */
   public void sendAll(byte[] buf, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, buf.length);
     long deadline = deadline();
@@ -469,7 +528,12 @@ public class Socket implements ByteChannel, AutoCloseable {
     }
   }
 
-  /** Writes all of {@code src}; see {@link #sendAll(byte[])}. */
+  /**
+   * Writes all of {@code src}; see {@link #sendAll(byte[])}.
+   *
+   * @param src the bytes from its position to its limit, which it reaches
+   * @throws IOException as {@link #sendAll(byte[])}
+   */
   public void sendAll(ByteBuffer src) throws IOException {
     long deadline = deadline();
     int start = src.position();
@@ -492,7 +556,14 @@ public class Socket implements ByteChannel, AutoCloseable {
   // ---- datagrams --------------------------------------------------------------------------
 
 
-  /** Sends a datagram to {@code to} (gevent's {@code sendto}). */
+  /**
+   * Sends a datagram to {@code to} (gevent's {@code sendto}).
+   *
+   * @param buf the datagram, at most 65536 bytes
+   * @param to where to send it
+   * @return the count sent
+   * @throws IOException as {@link #send(byte[], int, int)}
+   */
   public int sendTo(byte[] buf, SocketAddress to) throws IOException {
     Objects.requireNonNull(to, "to");
     if (buf.length > DATAGRAM_BUFFER) throw new IllegalArgumentException("a datagram of " + buf.length + " bytes is too long");
@@ -509,7 +580,13 @@ public class Socket implements ByteChannel, AutoCloseable {
     }
   }
 
-  /** Receives a datagram of up to {@code max} bytes with its sender (gevent's {@code recvfrom}). */
+  /**
+   * Receives a datagram of up to {@code max} bytes with its sender (gevent's {@code recvfrom}).
+   *
+   * @param max the most bytes to keep of the datagram
+   * @return the datagram and its sender
+   * @throws IOException as {@link #recv(byte[], int, int)}
+   */
   public DatagramPacket recvFrom(int max) throws IOException {
     if (max < 0) throw new IllegalArgumentException("negative size: " + max);
     long deadline = deadline();
@@ -534,7 +611,17 @@ public class Socket implements ByteChannel, AutoCloseable {
 
   // ---- options and addresses ----------------------------------------------------------------
 
-  /** Sets a standard socket option: SO_REUSEADDR, SO_REUSEPORT, TCP_NODELAY, SO_KEEPALIVE, SO_SNDBUF, SO_RCVBUF, SO_BROADCAST, SO_LINGER. */
+  /**
+   * Sets a standard socket option: SO_REUSEADDR, SO_REUSEPORT, TCP_NODELAY, SO_KEEPALIVE,
+   * SO_SNDBUF, SO_RCVBUF, SO_BROADCAST, SO_LINGER.
+   *
+   * @param <V> the option's value type
+   * @param option the option
+   * @param value its new value
+   * @return this socket
+   * @throws IOException when the socket is closed ({@link ClosedChannelException}) or the kernel
+   *     refuses
+   */
   public <V> Socket setOption(SocketOption<V> option, V value) throws IOException {
     int[] where = where(option);
     int v = value instanceof Boolean b ? (b ? 1 : 0) : (Integer) value;
@@ -542,7 +629,15 @@ public class Socket implements ByteChannel, AutoCloseable {
     return this;
   }
 
-  /** Reads a standard socket option (see {@link #setOption}). */
+  /**
+   * Reads a standard socket option (see {@link #setOption}).
+   *
+   * @param <V> the option's value type
+   * @param option the option
+   * @return its value
+   * @throws IOException when the socket is closed ({@link ClosedChannelException}) or the kernel
+   *     refuses
+   */
   @SuppressWarnings("unchecked")
   public <V> V getOption(SocketOption<V> option) throws IOException {
     int[] where = where(option);
@@ -562,17 +657,19 @@ public class Socket implements ByteChannel, AutoCloseable {
     throw new UnsupportedOperationException("socket option " + option + " is not supported");
   }
 
-  /** The local address (an InetSocketAddress for IP sockets; null for Unix ones). */
+  /** {@return the local address (an InetSocketAddress for IP sockets; null for Unix ones)} */
   public InetSocketAddress localAddress() {
     return inet(address(true));
   }
 
-  /** The peer's address (null when not connected, or for Unix sockets). */
+  /** {@return the peer's address (null when not connected, or for Unix sockets)} */
   public InetSocketAddress remoteAddress() {
     return inet(address(false));
   }
 
-  /** The local address of any family (a {@link UnixDomainSocketAddress} for Unix sockets). */
+  /**
+   * {@return the local address of any family (a {@link UnixDomainSocketAddress} for Unix sockets)}
+   */
   public SocketAddress localSocketAddress() {
     return address(true);
   }
@@ -590,19 +687,30 @@ public class Socket implements ByteChannel, AutoCloseable {
     return a instanceof InetSocketAddress inet ? inet : null;
   }
 
-  /** Closes the writing half: the peer reads end of stream (gevent's {@code shutdown(SHUT_WR)}). */
+  /**
+   * Closes the writing half: the peer reads end of stream (gevent's {@code shutdown(SHUT_WR)}).
+   *
+   * @throws IOException when the socket is closed ({@link ClosedChannelException}) or not connected
+   */
   public void shutdownOutput() throws IOException {
     PosixSockets.shutdown(checkOpen(), Posix.SHUT_WR);
   }
 
-  /** Closes the reading half. */
+  /**
+   * Closes the reading half.
+   *
+   * @throws IOException when the socket is closed ({@link ClosedChannelException}) or not connected
+   */
   public void shutdownInput() throws IOException {
     PosixSockets.shutdown(checkOpen(), Posix.SHUT_RD);
   }
 
   // ---- streams ------------------------------------------------------------------------------
 
-  /** An InputStream over the socket (gevent's {@code makefile('rb')}); closing it closes the socket. */
+  /**
+   * {@return an InputStream over the socket (gevent's {@code makefile('rb')})} Closing it closes
+   * the socket.
+   */
   public synchronized InputStream inputStream() {
     if (in == null) {
       in = new InputStream() {
@@ -627,7 +735,10 @@ public class Socket implements ByteChannel, AutoCloseable {
     return in;
   }
 
-  /** An OutputStream over the socket (gevent's {@code makefile('wb')}); closing it closes the socket. */
+  /**
+   * {@return an OutputStream over the socket (gevent's {@code makefile('wb')})} Closing it closes
+   * the socket.
+   */
   public synchronized OutputStream outputStream() {
     if (out == null) {
       out = new OutputStream() {

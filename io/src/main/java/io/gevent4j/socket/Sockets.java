@@ -18,6 +18,7 @@ public final class Sockets {
   /**
    * Waits until {@code fd} is readable.
    *
+   * @param fd the descriptor
    * @param timeout seconds; infinite for no timeout
    * @throws SocketTimeoutException when the timeout passes first
    * @throws java.nio.channels.ClosedChannelException when {@code fd} is closed while waiting
@@ -30,7 +31,13 @@ public final class Sockets {
     waitFor(fd, Watcher.READ, timeout, "waitRead");
   }
 
-  /** Waits until {@code fd} is writable; see {@link #waitRead}. */
+  /**
+   * Waits until {@code fd} is writable; see {@link #waitRead}.
+   *
+   * @param fd the descriptor
+   * @param timeout seconds; infinite for no timeout
+   * @throws IOException as {@link #waitRead}
+   */
   public static void waitWrite(int fd, double timeout) throws IOException {
     waitFor(fd, Watcher.WRITE, timeout, "waitWrite");
   }
@@ -39,7 +46,10 @@ public final class Sockets {
    * Waits until {@code fd} is readable or writable (gevent's {@code wait_readwrite}); see
    * {@link #waitRead}.
    *
+   * @param fd the descriptor
+   * @param timeout seconds; infinite for no timeout
    * @return what it is: {@link Watcher#READ}, {@link Watcher#WRITE} or both
+   * @throws IOException as {@link #waitRead}
    */
   public static int waitReadWrite(int fd, double timeout) throws IOException {
     return waitFor(fd, Watcher.READ | Watcher.WRITE, timeout, "waitReadWrite");

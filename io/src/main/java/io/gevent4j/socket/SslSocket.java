@@ -151,9 +151,11 @@ public final class SslSocket extends Socket {
    * {@link #handshake()}. The socket may still be unconnected ({@link #connect} it then).
    *
    * @param plain a TCP socket; taken over (closed as an object, its descriptor now this one's)
+   * @param context the TLS context the engine comes from
    * @param serverHostname the server's name: sent as SNI (unless an IP literal) and checked
    *     against the certificate (HTTPS rules, an IP literal against its IP addresses); null for
    *     neither
+   * @return the TLS socket, not yet handshaken
    * @throws ClosedChannelException when {@code plain} is closed
    * @throws IllegalArgumentException when {@code plain} is not a stream socket, or already TLS
    */
@@ -185,6 +187,8 @@ public final class SslSocket extends Socket {
    * certificate (an {@code X509ExtendedKeyManager} sees the client's SNI).
    *
    * @param plain an accepted TCP socket; taken over: close the returned socket, not this one
+   * @param context the TLS context the engine comes from
+   * @return the TLS socket, not yet handshaken
    * @throws ClosedChannelException when {@code plain} is closed
    * @throws IllegalArgumentException when {@code plain} is not a stream socket, or already TLS
    */
@@ -202,6 +206,7 @@ public final class SslSocket extends Socket {
    *
    * @param plain a TCP socket; taken over
    * @param engine a fresh engine, used by this socket only from now on
+   * @return the TLS socket, not yet handshaken
    * @throws ClosedChannelException when {@code plain} is closed
    * @throws IllegalArgumentException when {@code plain} is not a stream socket, or already TLS
    */
@@ -216,8 +221,12 @@ public final class SslSocket extends Socket {
    * {@code create_connection} then {@code wrap_socket(..., server_hostname=host)}). The name is
    * sent as SNI and checked against the certificate. Blocks cooperatively.
    *
+   * @param host the server's name or address
+   * @param port the port
+   * @param context the TLS context the engine comes from
    * @param timeout seconds for the connect, for the handshake and for each later operation;
    *     infinite for none
+   * @return the TLS socket, handshaken
    * @throws SSLHandshakeException when the handshake fails (untrusted certificate, wrong name)
    * @throws SocketTimeoutException when the connect or the handshake does not finish in time
    * @throws IOException the connect's failure ({@link java.net.ConnectException} when refused)
@@ -257,6 +266,7 @@ public final class SslSocket extends Socket {
    * Bounds the handshake by {@code seconds} instead of the socket's timeout; infinite for no
    * bound. On a non-blocking socket (timeout 0) the handshake still never waits. Any thread.
    *
+   * @param seconds the bound, in seconds
    * @return this
    * @throws IllegalArgumentException for a negative or NaN value
    */
@@ -271,6 +281,7 @@ public final class SslSocket extends Socket {
    * (true, the default, as gevent's {@code suppress_ragged_eofs}) or throws an
    * {@link SSLException} (false: a truncation attack cannot pass for the end). Any thread.
    *
+   * @param suppress true for end of stream, false for an {@link SSLException}
    * @return this
    */
   public SslSocket suppressRaggedEofs(boolean suppress) {
@@ -282,6 +293,7 @@ public final class SslSocket extends Socket {
    * Whether the engine's delegated tasks run on the hub's thread pool (true) while the greenlet
    * waits cooperatively, or inline in the greenlet (false, the default). Any thread.
    *
+   * @param inThreadPool true for the thread pool, false for inline
    * @return this
    */
   public SslSocket delegatedTasksInThreadPool(boolean inThreadPool) {
@@ -420,6 +432,8 @@ public final class SslSocket extends Socket {
    * {@link #recv} returns them without waiting. A wait on the descriptor
    * ({@link Sockets#waitRead}) does not see them. Never blocks: 0 while another greenlet is
    * reading.
+   *
+   * @return the decrypted bytes not read yet
    */
   public int pending() {
     if (!readLock.tryLock()) return 0;
@@ -723,6 +737,7 @@ public final class SslSocket extends Socket {
    * {@code SSLSocket.getSession()}): protocol, cipher suite, peer certificates. Blocks
    * cooperatively until the handshake is done.
    *
+   * @return the handshaken session
    * @throws SSLHandshakeException when the handshake fails; other exceptions as {@link #handshake()}
    */
   public SSLSession session() throws IOException {
@@ -735,6 +750,7 @@ public final class SslSocket extends Socket {
    * server, from {@link ExtendedSSLSession#getRequestedServerNames()}); null when it sent none.
    * Does the handshake first if needed (blocks cooperatively), since the name arrives with it.
    *
+   * @return the requested name, or null
    * @throws SSLHandshakeException when the handshake fails; other exceptions as {@link #handshake()}
    */
   public String requestedServerName() throws IOException {
@@ -757,6 +773,7 @@ public final class SslSocket extends Socket {
    * The application protocol agreed with ALPN (gevent's {@code selected_alpn_protocol()}):
    * empty when none was. Does the handshake first if needed (blocks cooperatively).
    *
+   * @return the protocol, or empty
    * @throws SSLHandshakeException when the handshake fails; other exceptions as {@link #handshake()}
    */
   public String applicationProtocol() throws IOException {
@@ -791,7 +808,7 @@ public final class SslSocket extends Socket {
     }
   }
 
-  /** True on the client side of the connection. Never blocks. */
+  /** {@return true on the client side of the connection} Never blocks. */
   public boolean isClientMode() {
     return engine.getUseClientMode();
   }

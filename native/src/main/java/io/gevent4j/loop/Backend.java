@@ -27,7 +27,7 @@ public enum Backend {
     this.id = id;
   }
 
-  /** The backend's name as configured: {@code "libev"} or {@code "libuv"}. */
+  /** {@return the backend's name as configured: {@code "libev"} or {@code "libuv"}} */
   public String id() {
     return id;
   }
@@ -35,6 +35,7 @@ public enum Backend {
   /**
    * The backend named by {@code gevent.loop} / {@code GEVENT_LOOP}, libev when neither is set.
    *
+   * @return the configured backend
    * @throws IllegalArgumentException when the value names no backend; the message lists
    *     the valid values
    */
@@ -49,6 +50,7 @@ public enum Backend {
    *
    * @param value {@code "libev"} or {@code "libuv"}
    * @param source what the value came from, for the message
+   * @return the backend
    * @throws IllegalArgumentException naming the valid values
    */
   public static Backend parse(String value, String source) {

@@ -15,12 +15,12 @@ public final class ChildWatcher extends Watcher {
     Errors.checkUnchecked(NativeLoop.Natives.childSet0(pointer, pid), "child set");
   }
 
-  /** The watched pid. */
+  /** {@return the watched pid} */
   public int pid() {
     return pid;
   }
 
-  /** The raw wait status ({@code rstatus} in gevent), or -1 before the child exited. */
+  /** {@return the raw wait status ({@code rstatus} in gevent), or -1 before the child exited} */
   public int status() {
     return status;
   }
@@ -28,6 +28,8 @@ public final class ChildWatcher extends Watcher {
   /**
    * The exit code as Python's {@code returncode}: the exit status, or minus the signal that
    * killed the child; null before it exited.
+   *
+   * @return the exit code, or null while the child runs
    */
   public Integer returncode() {
     if (status < 0) return null;

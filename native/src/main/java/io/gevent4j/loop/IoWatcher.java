@@ -10,12 +10,12 @@ public final class IoWatcher extends Watcher {
     set(fd, events);
   }
 
-  /** The watched descriptor. */
+  /** {@return the watched descriptor} */
   public int fd() {
     return fd;
   }
 
-  /** The watched events. */
+  /** {@return the watched events: {@link #READ}, {@link #WRITE} or both} */
   public int events() {
     return events;
   }
@@ -23,6 +23,8 @@ public final class IoWatcher extends Watcher {
   /**
    * Changes the descriptor and events, also while active (gevent's {@code io.events = ...}).
    *
+   * @param fd the descriptor to watch
+   * @param events {@link #READ}, {@link #WRITE} or both
    * @throws IllegalArgumentException for a negative fd or events other than READ|WRITE
    */
   public void set(int fd, int events) {
@@ -41,7 +43,11 @@ public final class IoWatcher extends Watcher {
     }
   }
 
-  /** Changes the events, also while active. */
+  /**
+   * Changes the events, also while active.
+   *
+   * @param events {@link #READ}, {@link #WRITE} or both
+   */
   public void setEvents(int events) {
     set(fd, events);
   }

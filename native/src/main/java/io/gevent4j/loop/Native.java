@@ -58,7 +58,7 @@ public final class Native {
     CONSTANTS = constants;
   }
 
-  /** True when the library is loaded and both backends can create a loop. */
+  /** {@return true when the library is loaded and both backends can create a loop} */
   public static boolean isAvailable() {
     return UNAVAILABILITY_CAUSE == null;
   }
@@ -78,30 +78,30 @@ public final class Native {
     }
   }
 
-  /** Why the library is not usable, or null when it is. */
+  /** {@return why the library is not usable, or null when it is} */
   public static Throwable unavailabilityCause() {
     return UNAVAILABILITY_CAUSE;
   }
 
-  /** The libev version the library runs with, e.g. {@code "4.33"}. */
+  /** {@return the libev version the library runs with, e.g. {@code "4.33"}} */
   public static String libevVersion() {
     ensureAvailable();
     return VERSIONS[0];
   }
 
-  /** The libev version the library was compiled against. */
+  /** {@return the libev version the library was compiled against} */
   public static String libevBuildVersion() {
     ensureAvailable();
     return VERSIONS[1];
   }
 
-  /** The libuv version the library runs with, e.g. {@code "1.44.2"}. */
+  /** {@return the libuv version the library runs with, e.g. {@code "1.44.2"}} */
   public static String libuvVersion() {
     ensureAvailable();
     return VERSIONS[2];
   }
 
-  /** The libuv version the library was compiled against. */
+  /** {@return the libuv version the library was compiled against} */
   public static String libuvBuildVersion() {
     ensureAvailable();
     return VERSIONS[3];

@@ -13,11 +13,16 @@ import java.io.IOException;
 public class NativeIoException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** The positive errno value. */
   private final int errno;
+  /** The system call that failed. */
   private final String call;
+  /** The descriptor the call was made on, or -1. */
   private final int fd;
 
   /**
+   * A failed call that took no descriptor.
+   *
    * @param errno the positive errno value
    * @param call the name of the system call, e.g. {@code "connect"}
    */
@@ -39,22 +44,22 @@ public class NativeIoException extends IOException {
     this.fd = fd;
   }
 
-  /** The positive errno value. */
+  /** {@return the positive errno value} */
   public int errno() {
     return errno;
   }
 
-  /** The errno's symbolic name, e.g. {@code "ECONNREFUSED"}. */
+  /** {@return the errno's symbolic name, e.g. {@code "ECONNREFUSED"}} */
   public String errnoName() {
     return Errors.name(errno);
   }
 
-  /** The system call that failed. */
+  /** {@return the system call that failed} */
   public String call() {
     return call;
   }
 
-  /** The descriptor the call was made on, or -1 when it took none. */
+  /** {@return the descriptor the call was made on, or -1 when it took none} */
   public int fd() {
     return fd == Errors.NO_FD ? -1 : fd;
   }

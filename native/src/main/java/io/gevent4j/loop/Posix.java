@@ -179,6 +179,7 @@ public final class Posix {
    * the descriptor counts as closed: a second close is {@code EBADF}, a watcher cannot start
    * on it.
    *
+   * @param fd the descriptor to close
    * @throws java.nio.channels.ClosedChannelException when {@code fd} is not open ({@code EBADF})
    * @throws IllegalArgumentException when {@code fd} is a loop's own descriptor (its epoll set
    *     or wake-up): close the {@link Loop} instead
@@ -198,6 +199,8 @@ public final class Posix {
   /**
    * Sets or clears {@code O_NONBLOCK}: {@code fcntl(2)} {@code F_GETFL}/{@code F_SETFL}.
    *
+   * @param fd an open descriptor
+   * @param nonBlocking true to set {@code O_NONBLOCK}, false to clear it
    * @throws java.nio.channels.ClosedChannelException when {@code fd} is not open
    */
   public static void setNonBlocking(int fd, boolean nonBlocking) throws IOException {
@@ -208,6 +211,8 @@ public final class Posix {
   /**
    * Whether {@code O_NONBLOCK} is set: {@code fcntl(2)} {@code F_GETFL}.
    *
+   * @param fd an open descriptor
+   * @return true when {@code O_NONBLOCK} is set
    * @throws java.nio.channels.ClosedChannelException when {@code fd} is not open
    */
   public static boolean isNonBlocking(int fd) throws IOException {
@@ -220,6 +225,7 @@ public final class Posix {
   /**
    * Reads into {@code dst} from its position to its limit: {@code read(2)}.
    *
+   * @param fd the descriptor to read from
    * @param dst a direct, writable buffer; its position advances by the count read
    * @return the count read, 0 at end of file (or when {@code dst} has no room), or
    *     {@link #WOULD_BLOCK}
@@ -244,6 +250,7 @@ public final class Posix {
    * Writes {@code src} from its position to its limit: {@code write(2)} ({@code send(2)} with
    * {@code MSG_NOSIGNAL} on a socket).
    *
+   * @param fd the descriptor to write to
    * @param src a direct buffer; its position advances by the count written
    * @return the count written (possibly fewer than remaining), or {@link #WOULD_BLOCK}
    * @throws IllegalArgumentException when {@code src} is not direct
@@ -265,6 +272,10 @@ public final class Posix {
    * Reads into {@code b[off .. off+len)}: {@code read(2)} through a native copy, at most
    * {@link #MAX_ARRAY_TRANSFER} bytes.
    *
+   * @param fd the descriptor to read from
+   * @param b the array to fill
+   * @param off where in {@code b} the bytes go
+   * @param len the most bytes to read
    * @return the count read, 0 at end of file (or when {@code len} is 0), or {@link #WOULD_BLOCK}
    * @throws IndexOutOfBoundsException when {@code off}/{@code len} do not fit {@code b}
    * @throws java.nio.channels.ClosedChannelException when {@code fd} is not open
@@ -282,6 +293,10 @@ public final class Posix {
    * {@code MSG_NOSIGNAL} on a socket) through a native copy, at most
    * {@link #MAX_ARRAY_TRANSFER} bytes.
    *
+   * @param fd the descriptor to write to
+   * @param b the bytes
+   * @param off where in {@code b} they start
+   * @param len how many to write
    * @return the count written (possibly fewer than {@code len}), or {@link #WOULD_BLOCK}
    * @throws IndexOutOfBoundsException when {@code off}/{@code len} do not fit {@code b}
    * @throws java.nio.channels.ClosedChannelException when {@code fd} is not open
@@ -298,6 +313,10 @@ public final class Posix {
    * Scatter read into {@code dsts[offset .. offset+length)}: {@code readv(2)}. At most
    * {@code IOV_MAX} buffers are used per call; positions advance over the buffers in order.
    *
+   * @param fd the descriptor to read from
+   * @param dsts direct, writable buffers
+   * @param offset the first buffer to use
+   * @param length how many buffers to use
    * @return the count read, 0 at end of file, or {@link #WOULD_BLOCK}
    * @throws IllegalArgumentException when a buffer is not direct
    * @throws java.nio.ReadOnlyBufferException when a buffer is read-only
@@ -316,7 +335,14 @@ public final class Posix {
     return rc == WOULD_BLOCK ? rc : Errors.check(rc, "readv", fd);
   }
 
-  /** Scatter read into all of {@code dsts}: {@link #readv(int, ByteBuffer[], int, int)}. */
+  /**
+   * Scatter read into all of {@code dsts}: {@link #readv(int, ByteBuffer[], int, int)}.
+   *
+   * @param fd the descriptor to read from
+   * @param dsts direct, writable buffers
+   * @return the count read, 0 at end of file, or {@link #WOULD_BLOCK}
+   * @throws IOException as {@link #readv(int, ByteBuffer[], int, int)}
+   */
   public static long readv(int fd, ByteBuffer... dsts) throws IOException {
     return readv(fd, dsts, 0, Objects.requireNonNull(dsts, "dsts").length);
   }
@@ -326,6 +352,10 @@ public final class Posix {
    * ({@code sendmsg(2)} with {@code MSG_NOSIGNAL} on a socket). At most {@code IOV_MAX}
    * buffers are used per call; positions advance over the buffers in order.
    *
+   * @param fd the descriptor to write to
+   * @param srcs direct buffers
+   * @param offset the first buffer to use
+   * @param length how many buffers to use
    * @return the count written, or {@link #WOULD_BLOCK}
    * @throws IllegalArgumentException when a buffer is not direct
    * @throws IndexOutOfBoundsException when {@code offset}/{@code length} do not fit {@code srcs}
@@ -343,7 +373,14 @@ public final class Posix {
     return rc == WOULD_BLOCK ? rc : Errors.check(rc, "writev", fd);
   }
 
-  /** Gather write of all of {@code srcs}: {@link #writev(int, ByteBuffer[], int, int)}. */
+  /**
+   * Gather write of all of {@code srcs}: {@link #writev(int, ByteBuffer[], int, int)}.
+   *
+   * @param fd the descriptor to write to
+   * @param srcs direct buffers
+   * @return the count written, or {@link #WOULD_BLOCK}
+   * @throws IOException as {@link #writev(int, ByteBuffer[], int, int)}
+   */
   public static long writev(int fd, ByteBuffer... srcs) throws IOException {
     return writev(fd, srcs, 0, Objects.requireNonNull(srcs, "srcs").length);
   }

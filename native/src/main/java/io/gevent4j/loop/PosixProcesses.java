@@ -59,6 +59,9 @@ public final class PosixProcesses {
      * ({@code posix_spawn_file_actions_adddup2}); with {@code fd == newFd}, {@code fd} just
      * loses close-on-exec. E.g. {@code addDup2(pipe[1], 1)} for the child's stdout.
      *
+     * @param fd the descriptor to copy
+     * @param newFd the child's descriptor that becomes the copy
+     * @return these options
      * @throws IllegalArgumentException for a negative descriptor
      */
     public SpawnOptions addDup2(int fd, int newFd) {
@@ -71,8 +74,11 @@ public final class PosixProcesses {
      * The child opens {@code path} as {@code fd} ({@code posix_spawn_file_actions_addopen}).
      * A failure fails the spawn, naming the program.
      *
+     * @param fd the child's descriptor for the file
+     * @param path the file to open
      * @param flags e.g. {@link Posix#O_RDONLY}, {@link Posix#O_WRONLY} | {@link Posix#O_CREAT} | {@link Posix#O_TRUNC}
      * @param mode the permission bits when the file is created, e.g. {@code 0644}
+     * @return these options
      * @throws IllegalArgumentException for a negative descriptor or a path with a NUL character
      */
     public SpawnOptions addOpen(int fd, String path, int flags, int mode) {
@@ -83,6 +89,8 @@ public final class PosixProcesses {
     /**
      * The child closes {@code fd} ({@code posix_spawn_file_actions_addclose}).
      *
+     * @param fd the child's descriptor to close
+     * @return these options
      * @throws IllegalArgumentException for a negative descriptor
      */
     public SpawnOptions addClose(int fd) {
@@ -94,6 +102,8 @@ public final class PosixProcesses {
      * The child closes every descriptor from {@code lowFd} up
      * ({@code posix_spawn_file_actions_addclosefrom_np}): Python's {@code close_fds}.
      *
+     * @param lowFd the lowest descriptor closed
+     * @return these options
      * @throws IllegalArgumentException for a negative descriptor
      */
     public SpawnOptions addCloseFrom(int lowFd) {
@@ -106,13 +116,20 @@ public final class PosixProcesses {
      * in order with the other actions: relative paths of later actions, and a program path
      * with a {@code '/'}, are resolved from there.
      *
+     * @param directory the child's working directory
+     * @return these options
      * @throws IllegalArgumentException for a path with a NUL character
      */
     public SpawnOptions addChdir(String directory) {
       return add(CHDIR, 0, 0, 0, bytes(directory, "directory"));
     }
 
-    /** The child starts a new session ({@code POSIX_SPAWN_SETSID}): Python's {@code start_new_session}. */
+    /**
+     * The child starts a new session ({@code POSIX_SPAWN_SETSID}): Python's {@code
+     * start_new_session}.
+     *
+     * @return these options
+     */
     public SpawnOptions setSid() {
       flags |= SETSID;
       return this;
@@ -122,6 +139,8 @@ public final class PosixProcesses {
      * The child joins process group {@code pgid}, or leads a new one when 0
      * ({@code POSIX_SPAWN_SETPGROUP}): Python's {@code process_group}.
      *
+     * @param pgid the group to join; 0 for a new group led by the child
+     * @return these options
      * @throws IllegalArgumentException for a negative group
      */
     public SpawnOptions setProcessGroup(int pgid) {
@@ -176,28 +195,30 @@ public final class PosixProcesses {
    * @param status the raw wait status
    */
   public record WaitStatus(int pid, int status) {
-    /** The child exited ({@code WIFEXITED}). */
+    /** {@return true when the child exited ({@code WIFEXITED})} */
     public boolean exited() {
       return (status & 0x7f) == 0;
     }
 
-    /** Its exit status ({@code WEXITSTATUS}); meaningful when {@link #exited()}. */
+    /** {@return its exit status ({@code WEXITSTATUS}); meaningful when {@link #exited()}} */
     public int exitStatus() {
       return (status >> 8) & 0xff;
     }
 
-    /** A signal ended it ({@code WIFSIGNALED}). */
+    /** {@return true when a signal ended it ({@code WIFSIGNALED})} */
     public boolean signaled() {
       int low = status & 0x7f;
       return low != 0 && low != 0x7f;
     }
 
-    /** The signal that ended it ({@code WTERMSIG}); meaningful when {@link #signaled()}. */
+    /**
+     * {@return the signal that ended it ({@code WTERMSIG}); meaningful when {@link #signaled()}}
+     */
     public int termSignal() {
       return status & 0x7f;
     }
 
-    /** It stopped ({@code WIFSTOPPED}; only with {@link Posix#WUNTRACED}). */
+    /** {@return true when it stopped ({@code WIFSTOPPED}; only with {@link Posix#WUNTRACED})} */
     public boolean stopped() {
       return (status & 0xff) == 0x7f;
     }
@@ -205,6 +226,7 @@ public final class PosixProcesses {
     /**
      * Python's {@code returncode}: the exit status, or minus the signal that ended the child.
      *
+     * @return the exit status, or minus the signal
      * @throws IllegalStateException when the child only stopped
      */
     public int returncode() {
@@ -219,6 +241,7 @@ public final class PosixProcesses {
    * single pids: waiting for any child ({@code -1}) or a group would reap the JDK's own
    * children. Blocks the calling thread unless {@link Posix#WNOHANG} is given.
    *
+   * @param pid the child's process id
    * @param options 0, {@link Posix#WNOHANG}, {@link Posix#WUNTRACED}, or both
    * @return the child's new state, or null with {@link Posix#WNOHANG} when it has not changed
    * @throws IllegalArgumentException when {@code pid} is not positive
@@ -238,6 +261,7 @@ public final class PosixProcesses {
    * Sends a signal to a process: {@code kill(2)}. Signal 0 only checks that the process
    * exists.
    *
+   * @param pid the process id
    * @param signal e.g. {@link Signals#SIGTERM}, or 0
    * @throws IllegalArgumentException when {@code pid} is not positive (use {@link #killpg}
    *     for groups) or the signal is out of range
@@ -254,6 +278,8 @@ public final class PosixProcesses {
   /**
    * Sends a signal to a process group: {@code killpg(3)}, i.e. {@code kill(-pgid, signal)}.
    *
+   * @param pgid the process group id
+   * @param signal e.g. {@link Signals#SIGTERM}, or 0
    * @throws IllegalArgumentException when {@code pgid} is below 2 (0 and 1 would signal
    *     this process's group or every process) or the signal is out of range
    * @throws NativeIoException {@code ESRCH} when there is no such group

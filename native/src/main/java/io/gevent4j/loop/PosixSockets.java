@@ -57,6 +57,7 @@ public final class PosixSockets {
    *
    * @param domain {@link Posix#AF_UNIX}
    * @param type as for {@link #socket}
+   * @param protocol 0 for the domain's default
    * @return the two descriptors
    * @throws NativeIoException when the kernel refuses
    */
@@ -70,6 +71,9 @@ public final class PosixSockets {
   /**
    * Binds a socket to a local address: {@code bind(2)}.
    *
+   * @param fd the socket
+   * @param local the address to bind to: an {@link InetSocketAddress} or a {@link
+   *     UnixDomainSocketAddress}
    * @throws java.net.BindException when the address is in use ({@code EADDRINUSE})
    * @throws IllegalArgumentException for an unresolved or unsupported address, or a unix
    *     path too long
@@ -84,6 +88,7 @@ public final class PosixSockets {
   /**
    * Marks a socket as accepting connections: {@code listen(2)}.
    *
+   * @param fd a bound socket
    * @param backlog the queue of connections not yet accepted (the kernel caps it)
    * @throws NativeIoException when the kernel refuses
    */
@@ -96,6 +101,9 @@ public final class PosixSockets {
    * Connects a socket: {@code connect(2)}. On a non-blocking socket, wait until the
    * descriptor is writable after {@link Posix#IN_PROGRESS}, then call {@link #finishConnect}.
    *
+   * @param fd the socket
+   * @param remote the address to connect to: an {@link InetSocketAddress} or a {@link
+   *     UnixDomainSocketAddress}
    * @return 0 when connected; {@link Posix#IN_PROGRESS} when a non-blocking connection is under
    *     way; {@link Posix#WOULD_BLOCK} when a non-blocking unix socket's peer has a full backlog
    * @throws java.net.ConnectException when refused ({@code ECONNREFUSED})
@@ -115,6 +123,7 @@ public final class PosixSockets {
    * Completes a non-blocking {@link #connect} once the descriptor became writable: reads
    * and clears {@code Posix.SO_ERROR} ({@code getsockopt(2)}) and throws what it holds.
    *
+   * @param fd the socket whose connection is under way
    * @throws java.net.ConnectException when the connection was refused
    * @throws NativeIoException with the call name {@code "connect"} for other failures
    */
@@ -127,6 +136,7 @@ public final class PosixSockets {
    * Accepts a connection: {@code accept4(2)} with {@code SOCK_CLOEXEC}. A connection reset
    * before it was accepted ({@code ECONNABORTED}) is skipped for the next one.
    *
+   * @param fd a listening socket
    * @param flags 0, or {@link Posix#SOCK_NONBLOCK} for a non-blocking new descriptor
    * @return the new descriptor, or {@link Posix#WOULD_BLOCK} when a non-blocking listener has none
    * @throws NativeIoException when the kernel refuses (e.g. {@code EMFILE}, {@code EINVAL}
@@ -142,9 +152,12 @@ public final class PosixSockets {
    * Accepts a connection, as {@link #accept(int, int)}, and stores the peer's address in
    * {@code peer[0]} when one was accepted.
    *
+   * @param fd a listening socket
+   * @param flags as for {@link #accept(int, int)}
    * @param peer an array of at least one element
    * @return the new descriptor, or {@link Posix#WOULD_BLOCK}
    * @throws IllegalArgumentException when {@code peer} is empty
+   * @throws IOException as {@link #accept(int, int)}
    */
   public static int accept(int fd, int flags, SocketAddress[] peer) throws IOException {
     Objects.requireNonNull(peer, "peer");
@@ -161,6 +174,7 @@ public final class PosixSockets {
   /**
    * Shuts down part of a full-duplex connection: {@code shutdown(2)}.
    *
+   * @param fd a connected socket
    * @param how {@link Posix#SHUT_RD}, {@link Posix#SHUT_WR} or {@link Posix#SHUT_RDWR}
    * @throws NativeIoException e.g. {@code ENOTCONN}
    */
@@ -172,6 +186,7 @@ public final class PosixSockets {
   /**
    * The socket's local address: {@code getsockname(2)}.
    *
+   * @param fd the socket
    * @return an {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}
    * @throws NativeIoException e.g. {@code ENOTSOCK}
    */
@@ -185,6 +200,7 @@ public final class PosixSockets {
   /**
    * The connected peer's address: {@code getpeername(2)}.
    *
+   * @param fd a connected socket
    * @return an {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}
    * @throws NativeIoException e.g. {@code ENOTCONN}
    */
@@ -199,8 +215,10 @@ public final class PosixSockets {
    * An int-valued socket option: {@code getsockopt(2)}. {@link Posix#SO_LINGER} reads as its
    * seconds when on, -1 when off.
    *
+   * @param fd the socket
    * @param level e.g. {@link Posix#SOL_SOCKET}, {@link Posix#IPPROTO_TCP}
    * @param option e.g. {@link Posix#SO_RCVBUF}, {@link Posix#TCP_NODELAY}
+   * @return the option's value
    * @throws NativeIoException e.g. {@code ENOPROTOOPT}
    */
   public static int getsockopt(int fd, int level, int option) throws IOException {
@@ -214,6 +232,10 @@ public final class PosixSockets {
    * Sets an int-valued socket option: {@code setsockopt(2)}. Boolean options take 0 or 1;
    * {@link Posix#SO_LINGER} takes seconds, or a negative value for off.
    *
+   * @param fd the socket
+   * @param level e.g. {@link Posix#SOL_SOCKET}, {@link Posix#IPPROTO_TCP}
+   * @param option e.g. {@link Posix#SO_RCVBUF}, {@link Posix#TCP_NODELAY}
+   * @param value the option's new value
    * @throws NativeIoException e.g. {@code ENOPROTOOPT}, {@code EINVAL}
    */
   public static void setsockopt(int fd, int level, int option, int value) throws IOException {
@@ -226,6 +248,8 @@ public final class PosixSockets {
   /**
    * Sends on a connected socket: {@code send(2)}, with {@code MSG_NOSIGNAL} added.
    *
+   * @param fd a connected socket
+   * @param src a direct buffer; its position advances by the count sent
    * @param flags e.g. {@link Posix#MSG_DONTWAIT}, or 0
    * @return the count sent, or {@link Posix#WOULD_BLOCK}
    * @throws IllegalArgumentException when {@code src} is not direct
@@ -246,6 +270,8 @@ public final class PosixSockets {
   /**
    * Receives on a connected socket: {@code recv(2)}.
    *
+   * @param fd a connected socket
+   * @param dst a direct, writable buffer; its position advances by the count received
    * @param flags e.g. {@link Posix#MSG_PEEK}, {@link Posix#MSG_DONTWAIT}, or 0
    * @return the count received (0 at end of stream, or an empty datagram), or {@link Posix#WOULD_BLOCK}
    * @throws IllegalArgumentException when {@code dst} is not direct
@@ -267,6 +293,10 @@ public final class PosixSockets {
   /**
    * Sends a datagram to {@code target}: {@code sendto(2)}, with {@code MSG_NOSIGNAL} added.
    *
+   * @param fd the socket
+   * @param src a direct buffer holding the datagram; its position advances by the count sent
+   * @param flags e.g. {@link Posix#MSG_DONTWAIT}, or 0
+   * @param target the address to send to
    * @return the count sent, or {@link Posix#WOULD_BLOCK}
    * @throws IllegalArgumentException when {@code src} is not direct, or for an unresolved or
    *     unsupported address
@@ -289,6 +319,9 @@ public final class PosixSockets {
    * Receives a datagram and its sender: {@code recvfrom(2)}. The sender goes to
    * {@code sender[0]} (null when the socket reports none, as a stream socket does).
    *
+   * @param fd the socket
+   * @param dst a direct, writable buffer; its position advances by the count received
+   * @param flags e.g. {@link Posix#MSG_PEEK}, {@link Posix#MSG_DONTWAIT}, or 0
    * @param sender an array of at least one element
    * @return the count received (a datagram longer than the room is truncated), or
    *     {@link Posix#WOULD_BLOCK}

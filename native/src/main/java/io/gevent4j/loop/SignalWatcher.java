@@ -10,7 +10,7 @@ public final class SignalWatcher extends Watcher {
     Errors.checkUnchecked(NativeLoop.Natives.signalSet0(pointer, signum), "signal set");
   }
 
-  /** The signal number. */
+  /** {@return the signal number} */
   public int signum() {
     return signum;
   }

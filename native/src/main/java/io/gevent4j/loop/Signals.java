@@ -34,7 +34,12 @@ public final class Signals {
   /** One more than the largest signal number ({@code NSIG}): signals are 1 to {@code NSIG - 1}. */
   public static final int NSIG = Constants.NSIG;
 
-  /** {@code "SIGUSR1"}, or {@code "signal N"}. */
+  /**
+   * {@return the signal's name, e.g. {@code "SIGUSR1"}, or {@code "signal N"} for one without a
+   * name here}
+   *
+   * @param signum the signal's number
+   */
   public static String name(int signum) {
     int[] numbers = {Constants.SIGHUP, Constants.SIGINT, Constants.SIGQUIT, Constants.SIGILL, Constants.SIGABRT, Constants.SIGFPE,
       Constants.SIGKILL, Constants.SIGSEGV, Constants.SIGPIPE, Constants.SIGALRM, Constants.SIGTERM, Constants.SIGUSR1, Constants.SIGUSR2,

@@ -20,12 +20,12 @@ public final class StatWatcher extends Watcher {
         "stat set");
   }
 
-  /** The watched path. */
+  /** {@return the watched path} */
   public Path path() {
     return path;
   }
 
-  /** Seconds between checks; 0: the backend's default. */
+  /** {@return the seconds between checks; 0: the backend's default} */
   public double interval() {
     return interval;
   }

@@ -13,6 +13,8 @@ public final class TimerWatcher extends Watcher {
   /**
    * Changes the delays; an active timer restarts with them.
    *
+   * @param after seconds before the first firing
+   * @param repeat seconds between later firings; 0 for one firing
    * @throws IllegalArgumentException for negative, NaN or infinite values
    */
   public void set(double after, double repeat) {
@@ -25,12 +27,12 @@ public final class TimerWatcher extends Watcher {
     this.repeat = repeat;
   }
 
-  /** Seconds before the first firing. */
+  /** {@return the seconds before the first firing} */
   public double after() {
     return after;
   }
 
-  /** Seconds between firings; 0 for a one-shot timer. */
+  /** {@return the seconds between firings; 0 for a one-shot timer} */
   public double repeat() {
     return repeat;
   }

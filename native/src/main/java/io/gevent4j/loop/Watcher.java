@@ -30,6 +30,8 @@ public abstract sealed class Watcher implements AutoCloseable
   @FunctionalInterface
   public interface Callback {
     /**
+     * Called on the loop's thread with what fired.
+     *
      * @param revents the events that fired (for io: {@link #READ}, {@link #WRITE},
      *     {@link #ERROR}); for the other kinds their own bit
      */
@@ -55,7 +57,7 @@ public abstract sealed class Watcher implements AutoCloseable
     }
   }
 
-  /** The loop this watcher belongs to. */
+  /** {@return the loop this watcher belongs to} */
   public Loop loop() {
     return loop;
   }
@@ -63,6 +65,7 @@ public abstract sealed class Watcher implements AutoCloseable
   /**
    * Arms the watcher; a running watcher just takes the new callback.
    *
+   * @param callback what runs each time the watcher fires
    * @throws IllegalArgumentException when its parameters are bad (a closed fd, a pid that
    *     is not our child)
    */
@@ -86,22 +89,31 @@ public abstract sealed class Watcher implements AutoCloseable
     stoppedInBatch = loop.batch;
   }
 
-  /** The callback of the last {@link #start}, null before (gevent's {@code watcher.callback}). */
+  /**
+   * {@return the callback of the last {@link #start}, null before (gevent's {@code
+   * watcher.callback})}
+   */
   public Callback callback() {
     return callback;
   }
 
-  /** True while armed (gevent's {@code watcher.active}). */
+  /** {@return true while armed (gevent's {@code watcher.active})} */
   public boolean isActive() {
     return active;
   }
 
-  /** False when the watcher does not keep its loop alive (gevent's {@code watcher.ref}). */
+  /**
+   * {@return false when the watcher does not keep its loop alive (gevent's {@code watcher.ref})}
+   */
   public boolean isRef() {
     return referenced;
   }
 
-  /** Whether this watcher keeps its loop alive while active (gevent's {@code watcher.ref = ...}). */
+  /**
+   * Whether this watcher keeps its loop alive while active (gevent's {@code watcher.ref = ...}).
+   *
+   * @param ref false for a watcher that does not keep its loop alive
+   */
   public void setRef(boolean ref) {
     loop.checkUsable();
     checkOpen();
@@ -118,7 +130,7 @@ public abstract sealed class Watcher implements AutoCloseable
     loop.closeWatcher(this);
   }
 
-  /** True after {@link #close()} (or after its loop closed). */
+  /** {@return true after {@link #close()} (or after its loop closed)} */
   public boolean isClosed() {
     return pointer == 0;
   }

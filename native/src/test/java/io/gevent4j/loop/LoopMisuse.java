@@ -116,7 +116,7 @@ public final class LoopMisuse {
     c.add("io/other-loops-epoll", k -> {
       Loop[] made = new Loop[1];
       int fd = ownEpoll(made);
-      try (Loop other = made[0]; Loop loop = Loop.create()) {
+      try (Loop _ = made[0]; Loop loop = Loop.create()) {
         k.expect(IllegalArgumentException.class, "IoWatcher(fd " + fd + ")", "EBUSY");
         loop.io(fd, Watcher.READ).start(NOTHING);
       }

@@ -14,12 +14,17 @@ public class CalledProcessError extends RuntimeException {
   /** How much of stdout and of stderr the message quotes. */
   private static final int QUOTED = 200;
 
+  /** The exit code; negative: minus the signal that ended the child. */
   private final int returncode;
   private final transient List<String> cmd;
+  /** The child's stdout, or null when not captured. */
   private final byte[] output;
+  /** The child's stderr, or null when not captured. */
   private final byte[] stderr;
 
   /**
+   * A child that ended with {@code returncode}.
+   *
    * @param returncode the exit code (negative: the signal that ended it)
    * @param cmd the child's arguments
    * @param output its stdout, or null when not captured
@@ -48,22 +53,24 @@ public class CalledProcessError extends RuntimeException {
     m.append("; ").append(name).append(": \"").append(text).append(bytes.length > QUOTED ? "...\" (" + bytes.length + " bytes)" : "\"");
   }
 
-  /** The exit code (Python's {@code returncode}); negative: minus the signal that ended it. */
+  /**
+   * {@return the exit code (Python's {@code returncode}); negative: minus the signal that ended it}
+   */
   public int returncode() {
     return returncode;
   }
 
-  /** The child's arguments (Python's {@code cmd}). */
+  /** {@return the child's arguments (Python's {@code cmd})} */
   public List<String> cmd() {
     return cmd;
   }
 
-  /** Its stdout (Python's {@code output}), or null when not captured. */
+  /** {@return its stdout (Python's {@code output}), or null when not captured} */
   public byte[] output() {
     return output;
   }
 
-  /** Its stderr, or null when not captured. */
+  /** {@return its stderr, or null when not captured} */
   public byte[] stderr() {
     return stderr;
   }

@@ -15,6 +15,7 @@ public record CompletedProcess(List<String> args, int returncode, byte[] stdout,
   /**
    * Throws when the exit code is not zero (Python's {@code check_returncode()}).
    *
+   * @return this, when the exit code is zero
    * @throws CalledProcessError carrying the code, stdout and stderr
    */
   public CompletedProcess checkReturncode() {

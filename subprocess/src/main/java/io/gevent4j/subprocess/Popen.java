@@ -75,6 +75,8 @@ public class Popen implements AutoCloseable, Linkable {
    * {@code args[0]} is the program, looked up on {@code PATH} when it has no {@code '/'} (the
    * child's {@code PATH} when {@link Builder#env} replaces the environment, as Python does).
    *
+   * @param args the program and its arguments
+   * @return a builder; {@link Builder#start()} starts the child
    * @throws IllegalArgumentException when {@code args} is empty or holds a NUL character
    * @throws NullPointerException when an argument is null
    */
@@ -82,17 +84,22 @@ public class Popen implements AutoCloseable, Linkable {
     return new PopenBuilder(List.of(args));
   }
 
-  /** As {@link #builder(String...)}, from a list. */
+  /**
+   * As {@link #builder(String...)}, from a list.
+   *
+   * @param args the program and its arguments
+   * @return a builder; {@link Builder#start()} starts the child
+   */
   public static Builder builder(List<String> args) {
     return new PopenBuilder(List.copyOf(args));
   }
 
-  /** The arguments it was started with (Python's {@code args}). */
+  /** {@return the arguments it was started with (Python's {@code args})} */
   public List<String> args() {
     return args;
   }
 
-  /** The child's process id. */
+  /** {@return the child's process id} */
   public int pid() {
     return pid;
   }
@@ -100,12 +107,17 @@ public class Popen implements AutoCloseable, Linkable {
   /**
    * The exit code once the child has exited (Python's {@code returncode}): its exit status, or
    * minus the signal that ended it; null while it runs. Never blocks.
+   *
+   * @return the exit code, or null while the child runs
    */
   public Integer returncode() {
     return exit.ready() ? exit.get() : null;
   }
 
-  /** As {@link #returncode()} (Python's {@code poll()}). Never blocks. */
+  /**
+   * {@return the exit code, or null while the child runs} As {@link #returncode()} (Python's
+   * {@code poll()}). Never blocks.
+   */
   public Integer poll() {
     return returncode();
   }
@@ -123,6 +135,7 @@ public class Popen implements AutoCloseable, Linkable {
    * Waits for the child to exit, at most {@code timeout} seconds (Python's {@code wait(timeout)});
    * cooperatively. {@code 0} only looks.
    *
+   * @param timeout the longest wait, in seconds
    * @return the {@link #returncode()}
    * @throws TimeoutExpired when it still runs at the timeout (it keeps running)
    * @throws IllegalArgumentException for a negative or NaN timeout
@@ -160,7 +173,12 @@ public class Popen implements AutoCloseable, Linkable {
     return communication.run(input, timeout);
   }
 
-  /** As {@link #communicate(byte[], double)} with no input and no timeout. */
+  /**
+   * As {@link #communicate(byte[], double)} with no input and no timeout.
+   *
+   * @return the whole of stdout and stderr, each null when it was not a {@link #PIPE}
+   * @throws IOException when a pipe fails
+   */
   public Result communicate() throws IOException {
     return communicate(null, Double.POSITIVE_INFINITY);
   }
@@ -200,6 +218,7 @@ public class Popen implements AutoCloseable, Linkable {
    * The child's stdin (Python's {@code stdin}): a cooperative stream into the pipe. Writes wait
    * while the pipe is full; {@code close()} gives the child its end of file.
    *
+   * @return the stream into the child's stdin
    * @throws IllegalStateException when stdin was not redirected to {@link #PIPE}, or after
    *     {@link #close()}
    */
@@ -211,6 +230,7 @@ public class Popen implements AutoCloseable, Linkable {
    * The child's stdout (Python's {@code stdout}): a cooperative stream from the pipe; reads wait
    * until the child writes, and return -1 once it closed its end.
    *
+   * @return the stream from the child's stdout
    * @throws IllegalStateException when stdout was not redirected to {@link #PIPE}, or after
    *     {@link #close()}
    */
@@ -221,6 +241,7 @@ public class Popen implements AutoCloseable, Linkable {
   /**
    * The child's stderr (Python's {@code stderr}); see {@link #stdout()}.
    *
+   * @return the stream from the child's stderr
    * @throws IllegalStateException when stderr was not redirected to {@link #PIPE}, or after
    *     {@link #close()}
    */
@@ -308,6 +329,9 @@ public class Popen implements AutoCloseable, Linkable {
     /**
      * The child's working directory (Python's {@code cwd}); a relative program path is
      * resolved from there.
+     *
+     * @param dir the working directory
+     * @return this builder
      */
     Builder cwd(Path dir);
 
@@ -315,6 +339,8 @@ public class Popen implements AutoCloseable, Linkable {
      * The child's whole environment (Python's {@code env}): it replaces the JVM's; its
      * {@code PATH} is where the program is looked for.
      *
+     * @param env the whole environment
+     * @return this builder
      * @throws IllegalArgumentException for a name that is empty or holds {@code '='}, or a NUL
      *     character anywhere
      */
@@ -324,28 +350,59 @@ public class Popen implements AutoCloseable, Linkable {
      * Adds or replaces one variable of the child's environment (the JVM's, or the one given to
      * {@link #env}).
      *
+     * @param name the variable's name
+     * @param value its value
+     * @return this builder
      * @throws IllegalArgumentException as {@link #env}
      */
     Builder putEnv(String name, String value);
 
-    /** Where the child's stdin comes from: {@link #PIPE}, {@link #DEVNULL}, {@link #INHERIT} or a {@link Redirect#file}. */
+    /**
+     * Where the child's stdin comes from: {@link #PIPE}, {@link #DEVNULL}, {@link #INHERIT} or a
+     * {@link Redirect#file}.
+     *
+     * @param r the source
+     * @return this builder
+     */
     Builder stdin(Redirect r);
 
-    /** Where the child's stdout goes: {@link #PIPE}, {@link #DEVNULL}, {@link #INHERIT} or a file. */
+    /**
+     * Where the child's stdout goes: {@link #PIPE}, {@link #DEVNULL}, {@link #INHERIT} or a file.
+     *
+     * @param r the target
+     * @return this builder
+     */
     Builder stdout(Redirect r);
 
-    /** Where the child's stderr goes: as {@link #stdout}, or {@link #STDOUT} to merge it into stdout. */
+    /**
+     * Where the child's stderr goes: as {@link #stdout}, or {@link #STDOUT} to merge it into
+     * stdout.
+     *
+     * @param r the target
+     * @return this builder
+     */
     Builder stderr(Redirect r);
 
-    /** The child starts a new session (Python's {@code start_new_session}). */
+    /**
+     * The child starts a new session (Python's {@code start_new_session}).
+     *
+     * @return this builder
+     */
     Builder startNewSession();
 
-    /** The child joins process group {@code pgid}, or leads a new one for 0 (Python's {@code process_group}). */
+    /**
+     * The child joins process group {@code pgid}, or leads a new one for 0 (Python's
+     * {@code process_group}).
+     *
+     * @param pgid the group to join; 0 for a new group led by the child
+     * @return this builder
+     */
     Builder processGroup(int pgid);
 
     /**
      * Starts the child.
      *
+     * @return the running child
      * @throws java.nio.file.NoSuchFileException naming the program when it is not found (on
      *     {@code PATH}, or at its path), or naming the working directory or an input file that
      *     does not exist
@@ -390,12 +447,21 @@ public class Popen implements AutoCloseable, Linkable {
     /**
      * A file: read by stdin; for stdout and stderr created (mode 0666 less the umask) or
      * truncated (Python's {@code open(path, 'wb')}).
+     *
+     * @param path the file
+     * @return the redirect
      */
     public static Redirect file(Path path) {
       return new Redirect("file", Objects.requireNonNull(path, "path"), false);
     }
 
-    /** A file that stdout or stderr appends to, created when missing (Python's {@code open(path, 'ab')}). */
+    /**
+     * A file that stdout or stderr appends to, created when missing (Python's
+     * {@code open(path, 'ab')}).
+     *
+     * @param path the file
+     * @return the redirect
+     */
     public static Redirect append(Path path) {
       return new Redirect("append", Objects.requireNonNull(path, "path"), true);
     }

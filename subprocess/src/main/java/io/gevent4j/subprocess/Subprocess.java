@@ -25,8 +25,11 @@ public final class Subprocess {
    * {@code run(args, input=..., capture_output=True, timeout=..., check=...)}). Its stdin gets
    * {@code input}, or {@code /dev/null} when that is null.
    *
+   * @param args the program and its arguments
+   * @param input what the child's stdin gets; null for {@code /dev/null}
    * @param timeout seconds; infinity for as long as it takes
    * @param check throw {@link CalledProcessError} when the exit code is not zero
+   * @return the exit code, stdout and stderr
    * @throws TimeoutExpired at the timeout, once the child has been killed and reaped (it carries
    *     the output read so far)
    * @throws CalledProcessError with {@code check}, for a non-zero exit code
@@ -41,7 +44,14 @@ public final class Subprocess {
     return check ? done.checkReturncode() : done;
   }
 
-  /** As {@link #run(List, byte[], double, boolean)} with no input, no timeout and no check. */
+  /**
+   * As {@link #run(List, byte[], double, boolean)} with no input, no timeout and no check.
+   *
+   * @param args the program and its arguments
+   * @return the exit code, stdout and stderr
+   * @throws IOException as {@link #run(List, byte[], double, boolean)}: the program not found, the
+   *     system refusing, a pipe failing
+   */
   public static CompletedProcess run(String... args) throws IOException {
     return run(List.of(args), null, Timeouts.FOREVER, false);
   }
@@ -49,6 +59,10 @@ public final class Subprocess {
   /**
    * Runs a child to its end with the JVM's standard streams and returns its exit code (Python's
    * {@code call}).
+   *
+   * @param args the program and its arguments
+   * @return the exit code
+   * @throws IOException when the program is not found or the system refuses to start it
    */
   public static int call(String... args) throws IOException {
     return call(List.of(args), Timeouts.FOREVER);
@@ -57,7 +71,11 @@ public final class Subprocess {
   /**
    * As {@link #call(String...)}, at most {@code timeout} seconds.
    *
+   * @param args the program and its arguments
+   * @param timeout the longest wait, in seconds; infinity for as long as it takes
+   * @return the exit code
    * @throws TimeoutExpired at the timeout, once the child has been killed and reaped
+   * @throws IOException when the program is not found or the system refuses to start it
    */
   public static int call(List<String> args, double timeout) throws IOException {
     Timeouts.check(timeout);
@@ -67,7 +85,9 @@ public final class Subprocess {
   /**
    * As {@link #call(String...)}, but a non-zero exit code throws (Python's {@code check_call}).
    *
+   * @param args the program and its arguments
    * @throws CalledProcessError for a non-zero exit code
+   * @throws IOException when the program is not found or the system refuses to start it
    */
   public static void checkCall(String... args) throws IOException {
     complete(Popen.builder(args), null, Timeouts.FOREVER).checkReturncode();
@@ -77,7 +97,10 @@ public final class Subprocess {
    * Runs a child to its end and returns its stdout; its stderr goes to the JVM's (Python's
    * {@code check_output}).
    *
+   * @param args the program and its arguments
+   * @return its stdout
    * @throws CalledProcessError for a non-zero exit code, carrying the output
+   * @throws IOException as {@link #run(List, byte[], double, boolean)}
    */
   public static byte[] checkOutput(String... args) throws IOException {
     return complete(Popen.builder(args).stdout(Popen.PIPE), null, Timeouts.FOREVER).checkReturncode().stdout();
@@ -86,6 +109,10 @@ public final class Subprocess {
   /**
    * Runs {@code command} through {@code /bin/sh -c}, stderr merged into stdout, and returns the
    * exit code and the output without its last newline (Python's {@code getstatusoutput}).
+   *
+   * @param command the shell command
+   * @return the exit code and the output
+   * @throws IOException when the shell cannot be started or its pipe fails
    */
   public static StatusOutput getstatusoutput(String command) throws IOException {
     CompletedProcess done = complete(Popen.builder("/bin/sh", "-c", command).stdin(Popen.DEVNULL).stdout(Popen.PIPE)
@@ -95,7 +122,13 @@ public final class Subprocess {
     return new StatusOutput(done.returncode(), output);
   }
 
-  /** The output of {@link #getstatusoutput} alone (Python's {@code getoutput}). */
+  /**
+   * The output of {@link #getstatusoutput} alone (Python's {@code getoutput}).
+   *
+   * @param command the shell command
+   * @return the output without its last newline
+   * @throws IOException as {@link #getstatusoutput}
+   */
   public static String getoutput(String command) throws IOException {
     return getstatusoutput(command).output();
   }

@@ -12,11 +12,16 @@ public class TimeoutExpired extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final transient List<String> cmd;
+  /** The timeout, in seconds. */
   private final double timeout;
+  /** What was read from stdout before the timeout, or null. */
   private final byte[] output;
+  /** What was read from stderr before the timeout, or null. */
   private final byte[] stderr;
 
   /**
+   * A child still running after {@code timeout} seconds.
+   *
    * @param cmd the child's arguments
    * @param timeout the seconds that passed
    * @param output what was read from stdout so far, or null
@@ -30,22 +35,24 @@ public class TimeoutExpired extends RuntimeException {
     this.stderr = stderr;
   }
 
-  /** The child's arguments (Python's {@code cmd}). */
+  /** {@return the child's arguments (Python's {@code cmd})} */
   public List<String> cmd() {
     return cmd;
   }
 
-  /** The timeout, in seconds. */
+  /** {@return the timeout, in seconds} */
   public double timeout() {
     return timeout;
   }
 
-  /** What was read from stdout before the timeout (Python's {@code output}), or null when not captured. */
+  /**
+   * {@return what was read from stdout before the timeout (Python's {@code output}), or null when not captured}
+   */
   public byte[] output() {
     return output;
   }
 
-  /** What was read from stderr before the timeout, or null when not captured. */
+  /** {@return what was read from stderr before the timeout, or null when not captured} */
   public byte[] stderr() {
     return stderr;
   }

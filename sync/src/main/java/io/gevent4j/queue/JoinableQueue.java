@@ -78,6 +78,7 @@ public class JoinableQueue<T> extends Queue<T> {
    * Waits up to {@code timeout} seconds until every task is done (gevent's
    * {@code join(timeout)}). Waits cooperatively; any greenlet or platform thread may call.
    *
+   * @param timeout the longest wait, in seconds; infinity waits as long as it takes
    * @return true when none is unfinished, false when the timeout came first
    * @throws IllegalArgumentException for a negative or NaN timeout
    */
@@ -93,7 +94,7 @@ public class JoinableQueue<T> extends Queue<T> {
     return t.await(timeout);
   }
 
-  /** The tasks put and not yet done (gevent's {@code unfinished_tasks}). Any thread. */
+  /** {@return the tasks put and not yet done (gevent's {@code unfinished_tasks})} Any thread. */
   public int unfinishedTasks() {
     synchronized (lock) {
       return unfinished;

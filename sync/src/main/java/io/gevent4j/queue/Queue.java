@@ -408,6 +408,7 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
    * Removes and returns the next item, waiting as long as it takes (gevent's {@code get()}).
    * Waits cooperatively; any greenlet or platform thread may call.
    *
+   * @return the item, removed from the queue
    * @throws QueueShutDown when the queue is shut down and nothing is left to drain
    * @throws io.gevent4j.hub.LoopExit when nothing can ever put an item (see the class comment)
    */
@@ -420,6 +421,8 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
    * {@code get(timeout=t)}; {@code get(0)} is {@link #getNowait()}). Waits cooperatively; any
    * greenlet or platform thread may call.
    *
+   * @param timeout the longest wait, in seconds; 0 does not wait
+   * @return the item, removed from the queue
    * @throws QueueEmpty when no item came in time
    * @throws QueueShutDown when the queue is shut down and nothing is left to drain
    * @throws IllegalArgumentException for a negative or NaN timeout
@@ -432,6 +435,7 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
    * Removes and returns the next item if there is one now (gevent's {@code get_nowait()}).
    * Never waits; any thread may call. On a {@link Channel}, takes the item of a waiting putter.
    *
+   * @return the item, removed from the queue
    * @throws QueueEmpty when there is none
    * @throws QueueShutDown when the queue is shut down and nothing is left to drain
    */
@@ -494,6 +498,8 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
    * waiting when an item arrives sees it. Waits cooperatively; any greenlet or platform thread
    * may call.
    *
+   * @param timeout the longest wait, in seconds; 0 does not wait
+   * @return the next item, left in the queue
    * @throws QueueEmpty when no item came in time
    * @throws QueueShutDown when the queue is shut down and empty
    * @throws IllegalArgumentException for a negative or NaN timeout
@@ -617,6 +623,8 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
    * {@code put(item, timeout=t)}; {@code put(item, 0)} is {@link #putNowait}). Waits
    * cooperatively; any greenlet or platform thread may call.
    *
+   * @param item the item to put; not null
+   * @param timeout the longest wait for room, in seconds; 0 does not wait
    * @throws QueueFull when no room came in time (on a {@link Channel}: no getter took it)
    * @throws QueueShutDown when the queue is shut down, or is while the put waits
    * @throws NullPointerException for a null item
@@ -630,6 +638,7 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
    * Puts {@code item} if there is room now (gevent's {@code put_nowait()}). Never waits; any
    * thread may call. On a {@link Channel}, hands it to a waiting getter.
    *
+   * @param item the item to put; not null
    * @throws QueueFull when there is no room (on a Channel: no getter waits)
    * @throws QueueShutDown when the queue is shut down
    * @throws NullPointerException for a null item
@@ -677,7 +686,10 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
 
   // ---- state --------------------------------------------------------------------------------
 
-  /** The number of items queued now (gevent's {@code qsize()}; on a {@link Channel}, 0). Any thread. */
+  /**
+   * {@return the number of items queued now (gevent's {@code qsize()}; on a {@link Channel}, 0)}
+   * Any thread.
+   */
   public int qsize() {
     synchronized (lock) {
       return store.size();
@@ -690,7 +702,7 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     return qsize();
   }
 
-  /** True when no item is queued now (gevent's {@code empty()}). Any thread. */
+  /** {@return true when no item is queued now (gevent's {@code empty()})} Any thread. */
   public boolean empty() {
     return qsize() == 0;
   }
@@ -698,6 +710,8 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
   /**
    * True when a put would wait now (gevent's {@code full()}): a bounded queue holding
    * {@link #maxsize()} items; never for an unbounded one; always for a {@link Channel}. Any thread.
+   *
+   * @return true when a put would wait now
    */
   public boolean full() {
     synchronized (lock) {
@@ -705,7 +719,10 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     }
   }
 
-  /** The bound given at construction (gevent's {@code maxsize}): -1 when unbounded, 0 for a {@link Channel}. */
+  /**
+   * {@return the bound given at construction (gevent's {@code maxsize}): -1 when unbounded, 0 for a
+   * {@link Channel}}
+   */
   public int maxsize() {
     return maxsize;
   }
@@ -722,7 +739,10 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     }
   }
 
-  /** True once {@link #shutdown(boolean)} was called (gevent's {@code is_shutdown}). Any thread. */
+  /**
+   * {@return true once {@link #shutdown(boolean)} was called (gevent's {@code is_shutdown})} Any
+   * thread.
+   */
   public boolean isShutdown() {
     synchronized (lock) {
       return shutdown;
@@ -747,6 +767,8 @@ public class Queue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
    * {@code immediate}, the items left are dropped first (a {@link JoinableQueue} marks them
    * done, which may end {@code join}). Idempotent; a later {@code shutdown(true)} still drops
    * the items. Never waits; any thread may call.
+   *
+   * @param immediate true to drop the items still queued; false to let getters drain them
    */
   public void shutdown(boolean immediate) {
     touch();

@@ -13,7 +13,11 @@ public class QueueEmpty extends RuntimeException {
     super();
   }
 
-  /** An exception that says what was waited for. */
+  /**
+   * An exception that says what was waited for.
+   *
+   * @param message what was waited for
+   */
   public QueueEmpty(String message) {
     super(message);
   }

@@ -13,7 +13,11 @@ public class QueueFull extends RuntimeException {
     super();
   }
 
-  /** An exception that says what was waited for. */
+  /**
+   * An exception that says what was waited for.
+   *
+   * @param message what was waited for
+   */
   public QueueFull(String message) {
     super(message);
   }

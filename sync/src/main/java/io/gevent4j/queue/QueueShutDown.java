@@ -14,7 +14,11 @@ public class QueueShutDown extends RuntimeException {
     super();
   }
 
-  /** An exception that says what was refused. */
+  /**
+   * An exception that says what was refused.
+   *
+   * @param message what was refused
+   */
   public QueueShutDown(String message) {
     super(message);
   }

@@ -65,7 +65,10 @@ abstract class AbstractLinkable implements Linkable {
     }
   }
 
-  /** Rawlinks not run yet (gevent's {@code linkcount()}). Never blocks; any thread may call. */
+  /**
+   * {@return the rawlinks not run yet (gevent's {@code linkcount()})} Never blocks; any thread may
+   * call.
+   */
   public final int linkCount() {
     synchronized (lock) {
       return links.size();

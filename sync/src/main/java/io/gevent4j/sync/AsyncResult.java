@@ -46,6 +46,8 @@ public final class AsyncResult<T> extends AbstractLinkable {
   /**
    * Stores {@code value} (may be null), wakes every waiter and schedules the rawlinks (gevent's
    * {@code set(value)}). Replaces an earlier outcome. Never blocks; any thread may call.
+   *
+   * @param value the value; may be null
    */
   public void set(T value) {
     complete(value, null);
@@ -55,6 +57,7 @@ public final class AsyncResult<T> extends AbstractLinkable {
    * Stores {@code error} as the outcome, wakes every waiter and schedules the rawlinks (gevent's
    * {@code set_exception}). Replaces an earlier outcome. Never blocks; any thread may call.
    *
+   * @param error the failure to store
    * @throws NullPointerException when {@code error} is null
    */
   public void setException(Throwable error) {
@@ -86,6 +89,7 @@ public final class AsyncResult<T> extends AbstractLinkable {
    * The value, waiting as long as it takes (gevent's {@code get()}). Blocks cooperatively unless
    * ready.
    *
+   * @return the value
    * @throws RuntimeException the stored failure: unchecked ones (and errors) as they are,
    *     checked ones in a {@link CompletionException}
    * @throws io.gevent4j.hub.LoopExit when nothing can ever set it
@@ -100,6 +104,8 @@ public final class AsyncResult<T> extends AbstractLinkable {
    * The value, waiting up to {@code timeout} seconds (gevent's {@code get(timeout=...)});
    * {@code get(0)} does not wait. Blocks cooperatively unless ready.
    *
+   * @param timeout the longest wait, in seconds; 0 does not wait
+   * @return the value
    * @throws Timeout when not ready in time
    * @throws IllegalArgumentException for a negative or NaN timeout
    * @throws RuntimeException the stored failure, as {@link #get()}
@@ -113,6 +119,7 @@ public final class AsyncResult<T> extends AbstractLinkable {
    * The value now, or a {@link Timeout} when not ready (gevent's {@code get_nowait()}). Never
    * blocks.
    *
+   * @return the value
    * @throws RuntimeException the stored failure, as {@link #get()}
    */
   public T getNowait() {
@@ -142,6 +149,7 @@ public final class AsyncResult<T> extends AbstractLinkable {
    * Waits until ready or {@code timeout} seconds pass (gevent's {@code wait(timeout)}); never
    * throws the stored failure. {@code 0} does not wait. Blocks cooperatively.
    *
+   * @param timeout the longest wait, in seconds; 0 does not wait
    * @return true when ready (a value or a failure), false on timeout
    * @throws IllegalArgumentException for a negative or NaN timeout
    * @throws io.gevent4j.hub.LoopExit when nothing can ever set it
@@ -164,19 +172,25 @@ public final class AsyncResult<T> extends AbstractLinkable {
     return outcome != null;
   }
 
-  /** True when set with a value (gevent's {@code successful()}). Never blocks. */
+  /** {@return true when set with a value (gevent's {@code successful()})} Never blocks. */
   public boolean successful() {
     Outcome<T> o = outcome;
     return o != null && o.failure() == null;
   }
 
-  /** The value; null while not ready or after a failure (gevent's {@code value}). Never blocks. */
+  /**
+   * {@return the value; null while not ready or after a failure (gevent's {@code value})} Never
+   * blocks.
+   */
   public T value() {
     Outcome<T> o = outcome;
     return o != null ? o.value() : null;
   }
 
-  /** The failure; null while not ready or after a value (gevent's {@code exception}). Never blocks. */
+  /**
+   * {@return the failure; null while not ready or after a value (gevent's {@code exception})} Never
+   * blocks.
+   */
   public Throwable exception() {
     Outcome<T> o = outcome;
     return o != null ? o.failure() : null;
@@ -187,6 +201,8 @@ public final class AsyncResult<T> extends AbstractLinkable {
    * {@code set}/{@code setException} call, in the setter's thread (dependent stages run there,
    * as with any future). A new future each call: completing or cancelling it does not change
    * this result. Never blocks; any thread may call.
+   *
+   * @return a new future that completes with this result's outcome
    */
   public CompletableFuture<T> toCompletableFuture() {
     Outcome<T> o;
@@ -205,6 +221,8 @@ public final class AsyncResult<T> extends AbstractLinkable {
   /**
    * Makes waits on this result keep their hub alive, as if another thread had used it already:
    * for a result that a thread or hub which has not touched it yet will set. Returns this.
+   *
+   * @return this result
    */
   public AsyncResult<T> markShared() {
     waiters.markShared();

@@ -10,6 +10,7 @@ public final class BoundedSemaphore extends Semaphore {
   /**
    * A bounded semaphore with {@code value} free permits, which is also its maximum.
    *
+   * @param value the free permits at the start, and the most there may be
    * @throws IllegalArgumentException when {@code value} is negative
    */
   public BoundedSemaphore(int value) {

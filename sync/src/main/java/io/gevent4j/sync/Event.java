@@ -71,7 +71,7 @@ public final class Event extends AbstractLinkable {
     }
   }
 
-  /** True when set (gevent's {@code is_set()}). Never blocks; any thread may call. */
+  /** {@return true when set (gevent's {@code is_set()})} Never blocks; any thread may call. */
   public boolean isSet() {
     return flag;
   }
@@ -100,6 +100,7 @@ public final class Event extends AbstractLinkable {
    * {@code wait(timeout)}). {@code 0} does not wait; infinity waits as long as it takes. Blocks
    * cooperatively.
    *
+   * @param timeout the longest wait, in seconds; 0 does not wait
    * @return true when set (even if cleared again since the set that woke it), false on timeout
    * @throws IllegalArgumentException for a negative or NaN timeout
    * @throws io.gevent4j.hub.LoopExit when nothing can ever set it
@@ -139,6 +140,8 @@ public final class Event extends AbstractLinkable {
   /**
    * Makes waits on this event keep their hub alive, as if another thread had used it already:
    * for an event that a thread or hub which has not touched it yet will set. Returns this.
+   *
+   * @return this event
    */
   public Event markShared() {
     waiters.markShared();

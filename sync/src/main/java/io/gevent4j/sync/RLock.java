@@ -76,6 +76,7 @@ public final class RLock implements Lock {
    * Locks, waiting up to {@code timeout} seconds (gevent's {@code acquire(timeout=...)}); {@code 0}
    * does not wait. Blocks cooperatively. An interrupt does not end this wait.
    *
+   * @param timeout the longest wait, in seconds; 0 does not wait
    * @return true when locked (or locked again by its owner), false on timeout
    * @throws IllegalArgumentException for a negative or NaN timeout
    * @throws io.gevent4j.hub.LoopExit when nothing can ever unlock it
@@ -94,14 +95,17 @@ public final class RLock implements Lock {
     unlock();
   }
 
-  /** True while anyone holds it (gevent's {@code locked()}). Never blocks; any thread may call. */
+  /**
+   * {@return true while anyone holds it (gevent's {@code locked()})} Never blocks; any thread may
+   * call.
+   */
   public boolean locked() {
     synchronized (lock) {
       return owner != null;
     }
   }
 
-  /** True when the calling greenlet (or platform thread) holds it. Never blocks. */
+  /** {@return true when the calling greenlet (or platform thread) holds it} Never blocks. */
   public boolean isHeldByCurrentThread() {
     synchronized (lock) {
       return owner == Thread.currentThread();
@@ -111,6 +115,8 @@ public final class RLock implements Lock {
   /**
    * How many times the calling greenlet (or platform thread) holds it: 0 when it does not
    * (as {@code ReentrantLock.getHoldCount()}). Never blocks.
+   *
+   * @return how many times the caller holds it; 0 when it does not
    */
   public int getHoldCount() {
     synchronized (lock) {

@@ -41,6 +41,7 @@ public class Semaphore extends AbstractLinkable {
   /**
    * A semaphore with {@code value} free permits (gevent's {@code Semaphore(value)}).
    *
+   * @param value the free permits at the start
    * @throws IllegalArgumentException when {@code value} is negative
    */
   public Semaphore(int value) {
@@ -73,6 +74,7 @@ public class Semaphore extends AbstractLinkable {
    * {@code acquire(timeout=...)}); {@code 0} does not wait. Blocks cooperatively while none is
    * free.
    *
+   * @param timeout the longest wait, in seconds; 0 does not wait
    * @return true when a permit was taken, false on timeout (not an exception, as gevent)
    * @throws IllegalArgumentException for a negative or NaN timeout
    * @throws io.gevent4j.hub.LoopExit when nothing can ever release one
@@ -96,6 +98,8 @@ public class Semaphore extends AbstractLinkable {
   /**
    * Takes a permit if one is free now (gevent's {@code acquire(blocking=False)}); false while
    * others wait for one. Never blocks; any thread may call.
+   *
+   * @return true when a permit was taken
    */
   public boolean tryAcquire() {
     return acquire(0);
@@ -156,6 +160,7 @@ public class Semaphore extends AbstractLinkable {
    * (gevent's {@code wait(timeout)}). A permit released while others wait to acquire goes to
    * them, so it does not end this wait. {@code 0} does not wait. Blocks cooperatively.
    *
+   * @param timeout the longest wait, in seconds; 0 does not wait
    * @return the free permits when it returns: 0 on timeout, and may be 0 if another greenlet
    *     took the permit between the wake-up and the return
    * @throws IllegalArgumentException for a negative or NaN timeout
@@ -174,12 +179,14 @@ public class Semaphore extends AbstractLinkable {
     return counter;
   }
 
-  /** Free permits now (gevent's {@code counter}). Never blocks; any thread may call. */
+  /**
+   * {@return the free permits now (gevent's {@code counter})} Never blocks; any thread may call.
+   */
   public int counter() {
     return counter;
   }
 
-  /** True when no permit is free (gevent's {@code locked()}). Never blocks. */
+  /** {@return true when no permit is free (gevent's {@code locked()})} Never blocks. */
   public boolean locked() {
     return counter() == 0;
   }
@@ -194,6 +201,8 @@ public class Semaphore extends AbstractLinkable {
    * Makes waits on this semaphore keep their hub alive, as if another thread had used it
    * already: for a semaphore that a thread or hub which has not touched it yet will release.
    * Returns this.
+   *
+   * @return this semaphore
    */
   public Semaphore markShared() {
     waiters.markShared();

@@ -50,6 +50,11 @@ public sealed interface FileObject extends ByteChannel permits FileObjectThread,
    * Opens the file at {@code path} in Python's {@code mode} (gevent's
    * {@code FileObjectThread(path, mode)}); the open itself runs on the hub's thread pool.
    *
+   * @param path the file
+   * @param mode Python's mode: {@code r}, {@code w}, {@code a} or {@code x}, with {@code +} and
+   *     {@code b} as wanted
+   * @return the open file object
+   * @throws IOException as {@link FileObjectThread#open(Path, String)}
    * @see FileObjectThread#open(Path, String)
    */
   static FileObjectThread open(Path path, String mode) throws IOException {
@@ -60,13 +65,17 @@ public sealed interface FileObject extends ByteChannel permits FileObjectThread,
    * Wraps descriptor {@code fd} (gevent's {@code FileObjectPosix(fd, mode)}): it is made
    * non-blocking, and closing the file object closes it.
    *
+   * @param fd an open descriptor, owned by the file object from now on
+   * @param mode {@code r}, {@code w}, or either with {@code +}, each optionally with {@code b}
+   * @return the file object
+   * @throws IOException as {@link FileObjectPosix#open(int, String)}
    * @see FileObjectPosix#open(int, String)
    */
   static FileObjectPosix open(int fd, String mode) throws IOException {
     return FileObjectPosix.open(fd, mode);
   }
 
-  /** The mode it was opened with, as given (gevent's {@code mode}). */
+  /** {@return the mode it was opened with, as given (gevent's {@code mode})} */
   String mode();
 
   /**
@@ -74,6 +83,7 @@ public sealed interface FileObject extends ByteChannel permits FileObjectThread,
    * buffered: wrap it in a {@link java.io.BufferedInputStream} for small reads. Closing it
    * closes the file object.
    *
+   * @return a stream over this file object
    * @throws java.nio.channels.NonReadableChannelException when the mode does not read
    */
   InputStream inputStream();
@@ -82,6 +92,7 @@ public sealed interface FileObject extends ByteChannel permits FileObjectThread,
    * A stream that writes through this file object; not buffered, {@code flush()} does nothing.
    * Closing it closes the file object.
    *
+   * @return a stream over this file object
    * @throws java.nio.channels.NonWritableChannelException when the mode does not write
    */
   OutputStream outputStream();

@@ -70,12 +70,26 @@ public final class FileObjectPosix implements FileObject {
   /**
    * Wraps {@code fd}, which it will own: as {@link #open(int, String, boolean, String)} with
    * {@code closefd} true (gevent's {@code FileObjectPosix(fd, mode)}).
+   *
+   * @param fd an open descriptor, owned by the file object from now on
+   * @param mode as for {@link #open(int, String, boolean, String)}
+   * @return the file object
+   * @throws IOException as {@link #open(int, String, boolean, String)}
    */
   public static FileObjectPosix open(int fd, String mode) throws IOException {
     return open(fd, mode, true, null);
   }
 
-  /** As {@link #open(int, String, boolean, String)} without a name (gevent's {@code FileObjectPosix(fd, mode, closefd=)}). */
+  /**
+   * As {@link #open(int, String, boolean, String)} without a name (gevent's
+   * {@code FileObjectPosix(fd, mode, closefd=)}).
+   *
+   * @param fd an open descriptor
+   * @param mode as for {@link #open(int, String, boolean, String)}
+   * @param closefd true when {@link #close()} closes {@code fd}
+   * @return the file object
+   * @throws IOException as {@link #open(int, String, boolean, String)}
+   */
   public static FileObjectPosix open(int fd, String mode, boolean closefd) throws IOException {
     return open(fd, mode, closefd, null);
   }
@@ -85,6 +99,7 @@ public final class FileObjectPosix implements FileObject {
    * {@code O_NONBLOCK} on it, and for a mode that reads checks that it can be read (a zero-byte
    * {@code read(2)}, which consumes nothing).
    *
+   * @param fd an open descriptor
    * @param mode {@code r} (read), {@code w} (write), or either with {@code +} (both), each
    *     optionally with {@code b}; {@code a} and {@code x} need a path ({@link FileObjectThread})
    * @param closefd true: {@link #close()} closes {@code fd}. When {@code open} throws, the
@@ -92,6 +107,7 @@ public final class FileObjectPosix implements FileObject {
    *     whatever {@code closefd} says
    * @param name what messages call it (e.g. "the stdout of Popen(...)"); null for
    *     {@code FileObjectPosix(fd N, 'r')}
+   * @return the file object
    * @throws IllegalArgumentException for a negative {@code fd}, or a mode other than those
    * @throws java.nio.channels.ClosedChannelException when {@code fd} is not open ({@code EBADF})
    * @throws java.nio.channels.NonReadableChannelException when the mode reads but {@code fd} was
@@ -126,7 +142,7 @@ public final class FileObjectPosix implements FileObject {
     return f;
   }
 
-  /** The descriptor (gevent's {@code fileno()}); it may be closed. */
+  /** {@return the descriptor (gevent's {@code fileno()})} It may be closed. */
   public int fd() {
     return fd;
   }
@@ -148,6 +164,9 @@ public final class FileObjectPosix implements FileObject {
    * {@link Posix#MAX_ARRAY_TRANSFER} bytes, waiting cooperatively until there is something
    * (gevent's {@code read}, {@code readinto}).
    *
+   * @param b where the bytes go
+   * @param off the first index of {@code b} to fill
+   * @param len the most bytes to read
    * @return the count read (>= 1 unless {@code len} is 0), or -1 at end of file
    * @throws FileObjectClosed after {@link #close()}, or when closed while waiting
    * @throws java.nio.channels.NonReadableChannelException when the mode does not read, or the
@@ -211,6 +230,9 @@ public final class FileObjectPosix implements FileObject {
    * Writes all of {@code b[off .. off+len)}, waiting cooperatively while the descriptor has no
    * room (gevent's {@code write}, which is {@code writeall} here).
    *
+   * @param b the bytes
+   * @param off the first index of {@code b} to write
+   * @param len how many bytes to write
    * @throws FileObjectClosed after {@link #close()}, or when closed while waiting
    * @throws NativeIoException {@code EPIPE} when nobody reads the pipe any more
    * @throws java.nio.channels.NonWritableChannelException when the mode does not write, or the

@@ -103,6 +103,10 @@ public final class FileObjectThread implements FileObject, SeekableByteChannel {
    * file; {@code w} creates or truncates; {@code a} creates and appends; {@code x} creates a file
    * that must not exist; {@code +} adds the other direction; {@code b} changes nothing.
    *
+   * @param path the file
+   * @param mode Python's binary mode: {@code r}, {@code w}, {@code a} or {@code x}, with {@code +}
+   *     and {@code b} as wanted
+   * @return the open file object
    * @throws IllegalArgumentException for a mode that is not one of Python's binary modes
    * @throws java.nio.file.NoSuchFileException when {@code r} finds no file, or the directory is missing
    * @throws java.nio.file.FileAlreadyExistsException for {@code x} when it exists
@@ -152,7 +156,7 @@ public final class FileObjectThread implements FileObject, SeekableByteChannel {
     }
   }
 
-  /** The path it was opened with (gevent's {@code name}). */
+  /** {@return the path it was opened with (gevent's {@code name})} */
   public String name() {
     return name;
   }
@@ -279,6 +283,7 @@ public final class FileObjectThread implements FileObject, SeekableByteChannel {
    * {@code os.fsync(f.fileno())} through the pool).
    *
    * @param metaData also the file's metadata ({@code fsync} rather than {@code fdatasync})
+   * @throws IOException when the file object is closed ({@link FileObjectClosed}) or the sync fails
    */
   public void force(boolean metaData) throws IOException {
     locked("force", () -> onPool(() -> {

@@ -44,6 +44,8 @@ public final class GreenletExecutors {
    * {@link java.util.concurrent.RejectedExecutionException} once the hub is closed, and so
    * does {@code start()} of a thread made before. Any thread may call.
    *
+   * @param hub the hub whose greenlets the threads are
+   * @return a new thread factory
    * @throws NullPointerException when {@code hub} is null
    * @throws IllegalStateException when {@code hub} is closed
    */
@@ -81,6 +83,8 @@ public final class GreenletExecutors {
    * Each call makes a new executor; shut it down (or close it) when done, as any
    * {@code ExecutorService}.
    *
+   * @param hub the hub whose greenlets run the tasks
+   * @return a new executor
    * @throws NullPointerException when {@code hub} is null
    * @throws IllegalStateException when {@code hub} is closed
    */

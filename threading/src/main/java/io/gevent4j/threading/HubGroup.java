@@ -93,6 +93,7 @@ public final class HubGroup implements Executor, AutoCloseable {
   /**
    * A group of one hub per core ({@code Runtime.availableProcessors()}); see {@link #start(int)}.
    *
+   * @return the started group
    * @throws IllegalStateException without the JVM flags greenlets need (the message names them)
    */
   public static HubGroup start() {
@@ -103,6 +104,8 @@ public final class HubGroup implements Executor, AutoCloseable {
    * Starts {@code hubs} platform threads, {@code hubgroup-<n>-<i>}, each the owner of a new hub,
    * and returns once every hub is made. The backend is {@code gevent.loop}'s, as for any hub.
    *
+   * @param hubs the number of hubs
+   * @return the started group
    * @throws IllegalArgumentException when {@code hubs < 1}
    * @throws IllegalStateException without the JVM flags greenlets need (the message names them),
    *     or when a hub cannot be made (the cause says why); the hubs made already are closed
@@ -139,7 +142,7 @@ public final class HubGroup implements Executor, AutoCloseable {
     return group;
   }
 
-  /** The number of hubs. */
+  /** {@return the number of hubs} */
   public int size() {
     return hubs.length;
   }
@@ -149,20 +152,26 @@ public final class HubGroup implements Executor, AutoCloseable {
    * {@link Hub#execute(Runnable)} spawns there, its thread pool and resolver are its own. After
    * {@link #close()} it is closed.
    *
+   * @param i the hub's index
+   * @return the hub
    * @throws IndexOutOfBoundsException unless {@code 0 <= i < size()}
    */
   public Hub hub(int i) {
     return slot(i).hub;
   }
 
-  /** The hubs, by index; unmodifiable. */
+  /** {@return the hubs, by index; unmodifiable} */
   public List<Hub> hubs() {
     List<Hub> list = new ArrayList<>(hubs.length);
     for (GroupHub slot : hubs) list.add(slot.hub);
     return Collections.unmodifiableList(list);
   }
 
-  /** The index of {@code hub} in this group, or -1 when it is not one of its hubs. */
+  /**
+   * {@return the index of {@code hub} in this group, or -1 when it is not one of its hubs}
+   *
+   * @param hub a hub
+   */
   public int indexOf(Hub hub) {
     for (GroupHub slot : hubs) {
       if (slot.hub == hub && hub != null) return slot.index;
@@ -174,6 +183,8 @@ public final class HubGroup implements Executor, AutoCloseable {
    * Hub {@code i}'s load, the figure {@link #submit(Callable)} compares: the greenlets alive on
    * it plus the tasks handed to it that have not started yet. Any thread; a snapshot.
    *
+   * @param i the hub's index
+   * @return the greenlets alive plus the tasks waiting to start
    * @throws IndexOutOfBoundsException unless {@code 0 <= i < size()}
    */
   public int load(int i) {
@@ -200,6 +211,9 @@ public final class HubGroup implements Executor, AutoCloseable {
    * ({@code GreenletExit} at its current or next wait point); a task cancelled before it started
    * never runs. Greenlets the task spawns ({@code Gevent.spawn}) run on the same hub.
    *
+   * @param <T> the task's value type
+   * @param task what to run
+   * @return a future of the task's value
    * @throws NullPointerException when {@code task} is null
    * @throws RejectedExecutionException once the group is closing or closed
    */
@@ -212,6 +226,10 @@ public final class HubGroup implements Executor, AutoCloseable {
   /**
    * Runs {@code task} in a new greenlet of hub {@code i}; otherwise as {@link #submit(Callable)}.
    *
+   * @param <T> the task's value type
+   * @param i the hub's index
+   * @param task what to run
+   * @return a future of the task's value
    * @throws IndexOutOfBoundsException unless {@code 0 <= i < size()}
    * @throws NullPointerException when {@code task} is null
    * @throws RejectedExecutionException once the group is closing or closed
@@ -241,6 +259,8 @@ public final class HubGroup implements Executor, AutoCloseable {
    * Runs {@code task} in a new greenlet of hub {@code i}, without a result; otherwise as
    * {@link #execute(Runnable)}.
    *
+   * @param i the hub's index
+   * @param task what to run
    * @throws IndexOutOfBoundsException unless {@code 0 <= i < size()}
    * @throws NullPointerException when {@code task} is null
    * @throws RejectedExecutionException once the group is closing or closed
@@ -302,7 +322,7 @@ public final class HubGroup implements Executor, AutoCloseable {
     return state != State.OPEN;
   }
 
-  /** True once {@link #close()} has begun: the group takes no more work. */
+  /** {@return true once {@link #close()} has begun: the group takes no more work} */
   public boolean isClosed() {
     return state != State.OPEN;
   }
@@ -558,12 +578,16 @@ public final class HubGroup implements Executor, AutoCloseable {
       this.servers = new Object[hubs];
     }
 
-    /** The address every server listens on (receives on): the actual port when 0 was asked for. */
+    /**
+     * {@return the address every server listens on (receives on): the actual port when 0 was asked for}
+     */
     public InetSocketAddress address() {
       return address;
     }
 
-    /** The servers, by hub index: {@code servers().get(i)} runs on {@code group.hub(i)}. */
+    /**
+     * {@return the servers, by hub index: {@code servers().get(i)} runs on {@code group.hub(i)}}
+     */
     @SuppressWarnings("unchecked")
     public List<S> servers() {
       List<S> list = new ArrayList<>(servers.length);
@@ -574,6 +598,8 @@ public final class HubGroup implements Executor, AutoCloseable {
     /**
      * Hub {@code i}'s server.
      *
+     * @param i the hub's index
+     * @return the server on hub {@code i}
      * @throws IndexOutOfBoundsException unless {@code 0 <= i < } the group's size
      */
     @SuppressWarnings("unchecked")
@@ -588,6 +614,7 @@ public final class HubGroup implements Executor, AutoCloseable {
      * returns when all are stopped. Called from a handler of one of them, that handler is
      * neither waited for nor killed. Idempotent; a concurrent second stop waits for the first.
      *
+     * @param timeout the grace, in seconds, for the running handlers
      * @throws IllegalArgumentException for a negative or NaN timeout
      */
     public void stop(double timeout) {
@@ -603,7 +630,7 @@ public final class HubGroup implements Executor, AutoCloseable {
       stop(0);
     }
 
-    /** True once a stop has begun. */
+    /** {@return true once a stop has begun} */
     public boolean isStopped() {
       return stopping.get();
     }

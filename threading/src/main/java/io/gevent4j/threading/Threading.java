@@ -45,6 +45,8 @@ public final class Threading {
    * <p>{@code Greenlet.minimalIdent()} is gevent's other number, {@code minimal_ident}: small
    * and dense, but only for {@code Greenlet}s, and it may equal a platform thread's id, so it
    * cannot serve as a thread identifier.
+   *
+   * @return the identifier of the calling greenlet or thread
    */
   public static long getIdent() {
     return Thread.currentThread().threadId();
@@ -54,6 +56,8 @@ public final class Threading {
    * The calling greenlet as a thread (gevent's patched {@code threading.current_thread()}, a
    * {@code _DummyThread} there): its virtual thread, named after the greenlet; outside greenlets,
    * the platform thread. The same as {@link Thread#currentThread()}, named here for the mapping.
+   *
+   * @return the calling greenlet's virtual thread, or the calling platform thread
    */
   public static Thread currentThread() {
     return Thread.currentThread();
@@ -70,6 +74,7 @@ public final class Threading {
    * end while others run), so here each hub's owner is the main greenlet of that hub, which is
    * what gevent code asks {@code main_thread()} for: "am I the main greenlet?".
    *
+   * @return the owner of the caller's hub; on a platform thread, that thread
    * @throws IllegalStateException in a virtual thread that is not a greenlet (it belongs to no hub)
    */
   public static Thread mainThread() {
@@ -95,6 +100,8 @@ public final class Threading {
    * {@link IllegalStateException} (Python's {@code RuntimeError}). Waiters are served in arrival
    * order. For a lock its owner may take again, use {@link io.gevent4j.sync.RLock} (gevent's
    * {@code RLock}, a {@code java.util.concurrent.locks.Lock}).
+   *
+   * @return a new unlocked lock
    */
   public static BoundedSemaphore allocateLock() {
     return new BoundedSemaphore(1);

@@ -66,9 +66,13 @@ class AresTest {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      socket.close();
-      thread.join();
+    public void close() {
+      socket.close(); // ends the thread's receive
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the test is being stopped: the thread ends by itself
+      }
     }
   }
 
