@@ -61,9 +61,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code sleep1ms}: one greenlet, {@code Thread.sleep(1)} vs {@code Hub.sleep(0.001)}: how
  *       long a 1 ms sleep really takes.
  *   <li>{@code socketRoundTrip}: a 1-byte echo over loopback TCP between two greenlets of the hub:
- *       {@code java.net.Socket} (its waits go through the JDK's I/O poller threads) vs gevent4j's
- *       {@code Socket} (the hub's own io watchers); {@code _jdkPollerMode1}: the JDK's sockets with
- *       {@code -Djdk.pollerMode=1} (platform poller threads instead of the default virtual ones).
+ *       {@code java.net.Socket} (its waits served by the hub's own epoll sets, the default
+ *       {@code gevent.jdkPollers=hub}) vs gevent4j's {@code Socket} (the hub's own io watchers);
+ *       {@code _jdkPollersJdk}: the JDK's sockets with {@code -Dgevent.jdkPollers=jdk} (the JDK's
+ *       poller threads wake the greenlet); {@code _jdkPollerMode1}: the same with
+ *       {@code -Djdk.pollerMode=1} (platform poller threads instead of virtual ones).
  *   <li>{@code fileRead} ({@code size} bytes from the page cache, sequentially through a 16 MiB
  *       file): {@code FileChannel.read} in the greenlet (it holds the hub that long), through
  *       {@code hub.threadPool().apply}, and through a {@link FileObjectThread}.
@@ -410,7 +412,14 @@ public class JdkCallsBenchmark extends BenchmarkBase {
 
   @Benchmark
   @OperationsPerInvocation(ROUNDS)
-  @Fork(value = 1, jvmArgsPrepend = "-Djdk.pollerMode=1")
+  @Fork(value = 1, jvmArgsPrepend = "-Dgevent.jdkPollers=jdk")
+  public void socketRoundTrip_jdkPollersJdk(JdkSockets s) {
+    jdkRoundTrips(s);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROUNDS)
+  @Fork(value = 1, jvmArgsPrepend = {"-Dgevent.jdkPollers=jdk", "-Djdk.pollerMode=1"})
   public void socketRoundTrip_jdkPollerMode1(JdkSockets s) {
     jdkRoundTrips(s);
   }
