@@ -1,11 +1,10 @@
 package io.gevent4j.dns;
 
 import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.JdkCallHarness.cooperates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.Timeout;
 import io.gevent4j.testing.Jvm;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,15 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
@@ -47,204 +40,13 @@ import org.xbill.DNS.Type;
  *       Through the hook with the default {@code thread} resolver it runs on the hub's thread
  *       pool: the greenlets park, as many lookups at once as the pool has threads.
  * </ul>
+ *
+ * <p>The checks are {@link io.gevent4j.hub.testing.JdkCallHarness}'s, as for hub's rows.
  */
 @org.junit.jupiter.api.Timeout(120)
 class JdkCallsTest {
+  /** Greenlets per row through the hook. */
   static final int N = 50;
-  static final double TICK = 0.002;
-  static final double PATIENCE = 20;
-
-  // ---------------------------------------------------------------------------------------------
-  // The harness: hub's JdkCallsTest's, for the calls of this module
-
-  /** A JDK call that waits. */
-  @FunctionalInterface
-  interface Call {
-    void run() throws Exception;
-  }
-
-  /** What greenlet {@code i} of a row does: gets ready, then returns its call. */
-  @FunctionalInterface
-  interface Row {
-    Call prepare(int i) throws Exception;
-  }
-
-  /** A greenlet of the hub that counts the ticks of a {@link #TICK} timer until closed. */
-  static final class Ticker implements AutoCloseable {
-    private final AtomicInteger ticks = new AtomicInteger();
-    private volatile boolean stop;
-
-    Ticker(Hub hub) {
-      hub.execute(() -> {
-        while (!stop) {
-          Hub.sleep(TICK);
-          ticks.incrementAndGet();
-        }
-      });
-    }
-
-    int ticks() {
-      return ticks.get();
-    }
-
-    void awaitTicks(int more) {
-      int target = ticks.get() + more;
-      waitUntil(() -> ticks.get() >= target, "the timer to tick " + more + " times");
-    }
-
-    @Override
-    public void close() {
-      stop = true;
-    }
-  }
-
-  /** Polls {@code condition} at each tick, cooperatively; fails after {@link #PATIENCE}. */
-  static void waitUntil(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + (long) (PATIENCE * 1e9);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("waited " + PATIENCE + " s for " + what);
-      Hub.sleep(TICK);
-    }
-  }
-
-  /** What a row's greenlets saw: when each entered and left its call, and the ticks meanwhile. */
-  record Outcome(String what, long[] entered, long[] returned, int[] ticksDuring, long released) {
-    int n() {
-      return entered.length;
-    }
-
-    boolean allAtOnce() {
-      return Arrays.stream(entered).max().orElseThrow() < Arrays.stream(returned).min().orElseThrow();
-    }
-
-    boolean oneAtATime() {
-      Integer[] order = new Integer[n()];
-      for (int i = 0; i < order.length; i++) order[i] = i;
-      Arrays.sort(order, Comparator.comparingLong(i -> entered[i]));
-      for (int k = 1; k < order.length; k++) {
-        if (entered[order[k]] < returned[order[k - 1]]) return false;
-      }
-      return true;
-    }
-
-    int minTicks() {
-      return Arrays.stream(ticksDuring).min().orElseThrow();
-    }
-
-    int maxTicks() {
-      return Arrays.stream(ticksDuring).max().orElseThrow();
-    }
-
-    double shortest() {
-      double s = Double.MAX_VALUE;
-      for (int i = 0; i < n(); i++) s = Math.min(s, (returned[i] - entered[i]) / 1e9);
-      return s;
-    }
-
-    double span() {
-      return (Arrays.stream(returned).max().orElseThrow() - Arrays.stream(entered).min().orElseThrow()) / 1e9;
-    }
-
-    double wakeAll() {
-      return released == 0 ? 0 : (Arrays.stream(returned).max().orElseThrow() - released) / 1e9;
-    }
-
-    @Override
-    public String toString() {
-      return String.format("%s: %d calls, %s, ticks during each call %d..%d, span %.1f ms%s", what, n(),
-          allAtOnce() ? "all at once" : oneAtATime() ? "one at a time" : "partly overlapping", minTicks(), maxTicks(),
-          span() * 1e3, released == 0 ? "" : String.format(", all %d woken %.2f ms after the release", n(), wakeAll() * 1e3));
-    }
-  }
-
-  /**
-   * Runs {@code n} greenlets that each make {@code row}'s call, and a greenlet that runs
-   * {@code release} (null: the calls end by themselves) once all of them are in their call and
-   * the timer has ticked 3 more times. Called on the hub's owner.
-   */
-  static Outcome run(Hub hub, String what, int n, Row row, Call release) {
-    long[] entered = new long[n];
-    long[] returned = new long[n];
-    int[] ticksDuring = new int[n];
-    long[] released = new long[1];
-    AtomicInteger inCall = new AtomicInteger();
-    AtomicInteger over = new AtomicInteger();
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    CompletableFuture<Void> allReturned = new CompletableFuture<>();
-    CompletableFuture<Void> releaseDone = new CompletableFuture<>(); // the releaser may still be at work when the calls return
-    try (Ticker ticker = new Ticker(hub)) {
-      for (int i = 0; i < n; i++) {
-        int id = i;
-        hub.execute(() -> {
-          try {
-            Call call = row.prepare(id);
-            int before = ticker.ticks();
-            entered[id] = System.nanoTime();
-            inCall.incrementAndGet();
-            call.run();
-            returned[id] = System.nanoTime();
-            ticksDuring[id] = ticker.ticks() - before;
-          } catch (Throwable e) {
-            failures.add(e);
-          } finally {
-            if (over.incrementAndGet() == n) allReturned.complete(null);
-          }
-        });
-      }
-      if (release != null) {
-        hub.execute(() -> {
-          try {
-            waitUntil(() -> inCall.get() == n || !failures.isEmpty(), "all " + n + " greenlets in their call");
-            ticker.awaitTicks(3);
-            released[0] = System.nanoTime();
-            release.run();
-          } catch (Throwable e) {
-            failures.add(e);
-          } finally {
-            releaseDone.complete(null);
-          }
-        });
-      } else {
-        releaseDone.complete(null);
-      }
-      try {
-        Hub.await(allReturned.thenCombine(releaseDone, (a, b) -> null), PATIENCE);
-      } catch (Timeout t) {
-        AssertionError e = new AssertionError(what + ": " + over.get() + " of " + n + " calls returned in " + PATIENCE + " s"
-            + (releaseDone.isDone() ? "" : ", the release not done"));
-        failures.forEach(e::addSuppressed);
-        throw e;
-      }
-    }
-    if (!failures.isEmpty()) {
-      AssertionError e = new AssertionError(what + ": a greenlet failed");
-      failures.forEach(e::addSuppressed);
-      throw e;
-    }
-    return new Outcome(what, entered, returned, ticksDuring, released[0]);
-  }
-
-  /** {@link #run} for a row that cooperates, with its checks. */
-  static Outcome cooperates(Hub hub, String what, int n, Row row, Call release) {
-    Outcome o = run(hub, what, n, row, release);
-    System.out.println("[jdkcalls] cooperates: " + o);
-    assertTrue(o.allAtOnce(), o::toString);
-    assertTrue(o.minTicks() >= (release == null ? 1 : 3), () -> "the timer ticked during each call: " + o);
-    return o;
-  }
-
-  /**
-   * {@link #run} for a row whose calls each take at least {@code seconds} by themselves and
-   * hold the hub thread meanwhile: no tick during any of them, one at a time.
-   */
-  static Outcome blocksTheHub(Hub hub, String what, int n, double seconds, Row row) {
-    Outcome o = run(hub, what, n, row, null);
-    System.out.println("[jdkcalls] blocks the hub: " + o);
-    assertEquals(0, o.maxTicks(), () -> "the timer must not tick while the hub thread is held: " + o);
-    assertTrue(o.oneAtATime(), o::toString);
-    assertTrue(o.shortest() >= seconds, o::toString);
-    return o;
-  }
 
   // ---------------------------------------------------------------------------------------------
   // Through the hook to the dns module's resolvers: cooperate

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.testing.JdkCallHarness;
+import io.gevent4j.hub.testing.JdkCallHarness.Outcome;
+import io.gevent4j.hub.testing.JdkCallHarness.Row;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -65,12 +68,12 @@ public final class JdkResolverProbe {
       String tag = Long.toString(System.nanoTime(), 36);
       String resolver = System.getProperty("gevent.resolver.jdk", "true").equals("false") ? "no hook"
           : "the hook, gevent.resolver=" + System.getProperty("gevent.resolver", "thread");
-      JdkCallsTest.Row lookup = i -> () -> assertEquals(FakeDns.ADDRESS, InetAddress.getByName("p" + i + "-" + tag + ".test"));
+      Row lookup = i -> () -> assertEquals(FakeDns.ADDRESS, InetAddress.getByName("p" + i + "-" + tag + ".test"));
       switch (args[0]) {
-        case "pins" -> JdkCallsTest.blocksTheHub(hub, "InetAddress.getByName, " + resolver, 3, DELAY, lookup);
+        case "pins" -> JdkCallHarness.blocksTheHub(hub, "InetAddress.getByName, " + resolver, 3, DELAY, lookup);
         case "pool" -> {
           int n = 2 * hub.threadPool().maxsize();
-          JdkCallsTest.Outcome o = JdkCallsTest.cooperates(hub, "InetAddress.getByName, " + resolver, n, lookup, null);
+          Outcome o = JdkCallHarness.cooperates(hub, "InetAddress.getByName, " + resolver, n, lookup, null);
           assertTrue(o.span() >= 2 * DELAY, () -> "two rounds of the pool: " + o);
         }
         default -> throw new IllegalArgumentException(args[0]);

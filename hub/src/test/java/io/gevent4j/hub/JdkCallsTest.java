@@ -1,6 +1,12 @@
 package io.gevent4j.hub;
 
 import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.JdkCallHarness.PATIENCE;
+import static io.gevent4j.hub.testing.JdkCallHarness.PIN_SECONDS;
+import static io.gevent4j.hub.testing.JdkCallHarness.blocksTheHub;
+import static io.gevent4j.hub.testing.JdkCallHarness.blocksTheHubOnTheOwner;
+import static io.gevent4j.hub.testing.JdkCallHarness.cooperates;
+import static io.gevent4j.hub.testing.JdkCallHarness.waitUntil;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gevent4j.hub.testing.JdkCallHarness;
+import io.gevent4j.hub.testing.JdkCallHarness.Outcome;
+import io.gevent4j.hub.testing.JdkCallHarness.Ticker;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -32,12 +41,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -45,9 +52,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,23 +67,19 @@ import org.junit.jupiter.api.Test;
  * released (the releaser is a greenlet of that hub): the row would fail at its time-out.
  *
  * <p>A row that <b>blocks the hub</b>: greenlets make the call one after the other; a plain
- * thread releases each {@value #PIN_SECONDS} s after it started. The timer did not tick while
- * any of them was in its call (the hub thread was held: its tick count, read before and after
- * the call, did not move), and no call started before the previous one returned.
+ * thread releases each {@value JdkCallHarness#PIN_SECONDS} s after it started. The timer did not
+ * tick while any of them was in its call (the hub thread was held: its tick count, read before
+ * and after the call, did not move), and no call started before the previous one returned.
  *
  * <p>The <b>owner thread</b> rows: the same JDK calls made by the hub's owner itself, not in a
  * greenlet, hold the hub for their whole wait.
+ *
+ * <p>The checks are {@link JdkCallHarness}'s, shared with the dns and threading modules' rows.
  */
 @org.junit.jupiter.api.Timeout(60)
 class JdkCallsTest {
   /** Greenlets per cooperative row. */
   static final int N = 50;
-  /** The timer's period, seconds. */
-  static final double TICK = 0.002;
-  /** How long a plain thread holds a call that blocks the hub before releasing it, seconds. */
-  static final double PIN_SECONDS = 0.1;
-  /** The bound on every wait of the harness, seconds. */
-  static final double PATIENCE = 20;
 
   static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
@@ -98,276 +99,7 @@ class JdkCallsTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The harness
-
-  /** A JDK call that waits. */
-  @FunctionalInterface
-  interface Call {
-    void run() throws Exception;
-  }
-
-  /** What greenlet {@code i} of a row does: gets ready (connects, opens...), then returns its call. */
-  @FunctionalInterface
-  interface Row {
-    Call prepare(int i) throws Exception;
-  }
-
-  /** Releases the call of greenlet {@code i}, from a plain thread. */
-  @FunctionalInterface
-  interface Release {
-    void release(int i) throws Exception;
-  }
-
-  /** A greenlet of the hub that counts the ticks of a {@link #TICK} timer until closed. */
-  static final class Ticker implements AutoCloseable {
-    private final AtomicInteger ticks = new AtomicInteger();
-    private volatile boolean stop;
-
-    Ticker(Hub hub) {
-      hub.execute(() -> {
-        while (!stop) {
-          Hub.sleep(TICK);
-          ticks.incrementAndGet();
-        }
-      });
-    }
-
-    int ticks() {
-      return ticks.get();
-    }
-
-    /** Waits (cooperatively, on the owner or in a greenlet) until the timer ticked {@code more} times. */
-    void awaitTicks(int more) {
-      int target = ticks.get() + more;
-      waitUntil(() -> ticks.get() >= target, "the timer to tick " + more + " times");
-    }
-
-    @Override
-    public void close() {
-      stop = true;
-    }
-  }
-
-  /** Polls {@code condition} at each tick, cooperatively; fails after {@link #PATIENCE}. */
-  static void waitUntil(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + (long) (PATIENCE * 1e9);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("waited " + PATIENCE + " s for " + what);
-      Hub.sleep(TICK);
-    }
-  }
-
-  /** What a row's greenlets saw: when each entered and left its call, and the ticks meanwhile. */
-  record Outcome(String what, long[] entered, long[] returned, int[] ticksDuring, long released) {
-    int n() {
-      return entered.length;
-    }
-
-    /** Whether every call was under way at once: the last one started before the first returned. */
-    boolean allAtOnce() {
-      return Arrays.stream(entered).max().orElseThrow() < Arrays.stream(returned).min().orElseThrow();
-    }
-
-    /** Whether no call started before the previous one had returned. */
-    boolean oneAtATime() {
-      Integer[] order = new Integer[n()];
-      for (int i = 0; i < order.length; i++) order[i] = i;
-      Arrays.sort(order, Comparator.comparingLong(i -> entered[i]));
-      for (int k = 1; k < order.length; k++) {
-        if (entered[order[k]] < returned[order[k - 1]]) return false;
-      }
-      return true;
-    }
-
-    int minTicks() {
-      return Arrays.stream(ticksDuring).min().orElseThrow();
-    }
-
-    int maxTicks() {
-      return Arrays.stream(ticksDuring).max().orElseThrow();
-    }
-
-    /** The shortest call, seconds. */
-    double shortest() {
-      double s = Double.MAX_VALUE;
-      for (int i = 0; i < n(); i++) s = Math.min(s, (returned[i] - entered[i]) / 1e9);
-      return s;
-    }
-
-    /** From the first call's start to the last call's return, seconds. */
-    double span() {
-      return (Arrays.stream(returned).max().orElseThrow() - Arrays.stream(entered).min().orElseThrow()) / 1e9;
-    }
-
-    /** From the release to the last call's return, seconds (0 without a release). */
-    double wakeAll() {
-      return released == 0 ? 0 : (Arrays.stream(returned).max().orElseThrow() - released) / 1e9;
-    }
-
-    @Override
-    public String toString() {
-      return String.format("%s: %d calls, %s, ticks during each call %d..%d, span %.1f ms%s", what, n(),
-          allAtOnce() ? "all at once" : oneAtATime() ? "one at a time" : "partly overlapping", minTicks(), maxTicks(),
-          span() * 1e3, released == 0 ? "" : String.format(", all %d woken %.2f ms after the release", n(), wakeAll() * 1e3));
-    }
-  }
-
-  /**
-   * Runs {@code n} greenlets that each make {@code row}'s call, and a greenlet that runs
-   * {@code release} (null: the calls end by themselves) once all of them are in their call and
-   * the timer has ticked 3 more times. Called on the hub's owner.
-   */
-  static Outcome run(Hub hub, String what, int n, Row row, Call release) {
-    long[] entered = new long[n];
-    long[] returned = new long[n];
-    int[] ticksDuring = new int[n];
-    long[] released = new long[1];
-    AtomicInteger inCall = new AtomicInteger();
-    AtomicInteger over = new AtomicInteger();
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    CompletableFuture<Void> allReturned = new CompletableFuture<>();
-    CompletableFuture<Void> releaseDone = new CompletableFuture<>(); // the releaser may still be at work when the calls return
-    try (Ticker ticker = new Ticker(hub)) {
-      for (int i = 0; i < n; i++) {
-        int id = i;
-        hub.execute(() -> {
-          try {
-            Call call = row.prepare(id);
-            int before = ticker.ticks();
-            entered[id] = System.nanoTime();
-            inCall.incrementAndGet();
-            call.run();
-            returned[id] = System.nanoTime();
-            ticksDuring[id] = ticker.ticks() - before;
-          } catch (Throwable e) {
-            failures.add(e);
-          } finally {
-            if (over.incrementAndGet() == n) allReturned.complete(null);
-          }
-        });
-      }
-      if (release != null) {
-        hub.execute(() -> {
-          try {
-            waitUntil(() -> inCall.get() == n || !failures.isEmpty(), "all " + n + " greenlets in their call");
-            ticker.awaitTicks(3);
-            released[0] = System.nanoTime();
-            release.run();
-          } catch (Throwable e) {
-            failures.add(e);
-          } finally {
-            releaseDone.complete(null);
-          }
-        });
-      } else {
-        releaseDone.complete(null);
-      }
-      try {
-        Hub.await(allReturned.thenCombine(releaseDone, (a, b) -> null), PATIENCE);
-      } catch (Timeout t) {
-        AssertionError e = new AssertionError(what + ": " + over.get() + " of " + n + " calls returned in " + PATIENCE + " s"
-            + (releaseDone.isDone() ? "" : ", the release not done"));
-        failures.forEach(e::addSuppressed);
-        throw e;
-      }
-    }
-    if (!failures.isEmpty()) {
-      AssertionError e = new AssertionError(what + ": a greenlet failed");
-      failures.forEach(e::addSuppressed);
-      throw e;
-    }
-    return new Outcome(what, entered, returned, ticksDuring, released[0]);
-  }
-
-  /** {@link #run} for a row that cooperates, with its checks. */
-  static Outcome cooperates(Hub hub, String what, int n, Row row, Call release) {
-    Outcome o = run(hub, what, n, row, release);
-    System.out.println("[jdkcalls] cooperates: " + o);
-    assertTrue(o.allAtOnce(), o::toString);
-    assertTrue(o.minTicks() >= (release == null ? 1 : 3), () -> "the timer ticked during each call: " + o);
-    return o;
-  }
-
-  /**
-   * Runs {@code n} greenlets that each make {@code row}'s call; a plain thread releases each
-   * call {@link #PIN_SECONDS} after it started. Checks that the calls blocked the hub: no tick
-   * during any of them, one at a time, each as long as its release took.
-   */
-  static Outcome blocksTheHub(Hub hub, String what, int n, Row row, Release release) throws InterruptedException {
-    // A greenlet tells the releaser its call starts without a wait of its own (no JDK lock, which
-    // could park it and let the timer tick): a lock-free queue and an unpark.
-    ConcurrentLinkedQueue<Integer> started = new ConcurrentLinkedQueue<>();
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    Thread releaser = Thread.ofPlatform().name("releaser").start(() -> {
-      try {
-        for (int k = 0; k < n; k++) {
-          long deadline = System.nanoTime() + (long) (PATIENCE * 1e9);
-          Integer id;
-          while ((id = started.poll()) == null) {
-            if (System.nanoTime() > deadline) throw new AssertionError("no call started in " + PATIENCE + " s");
-            LockSupport.parkNanos(deadline - System.nanoTime());
-          }
-          Thread.sleep((long) (PIN_SECONDS * 1000));
-          release.release(id);
-        }
-      } catch (Throwable e) {
-        failures.add(e);
-      }
-    });
-    Outcome o;
-    try {
-      o = run(hub, what, n, i -> {
-        Call call = row.prepare(i);
-        return () -> {
-          started.add(i);
-          LockSupport.unpark(releaser);
-          call.run();
-        };
-      }, null);
-    } finally {
-      releaser.join((long) (PATIENCE * 1000));
-    }
-    if (!failures.isEmpty()) {
-      AssertionError e = new AssertionError(what + ": the releaser failed");
-      failures.forEach(e::addSuppressed);
-      throw e;
-    }
-    System.out.println("[jdkcalls] blocks the hub: " + o);
-    assertEquals(0, o.maxTicks(), () -> "the timer must not tick while the hub thread is held: " + o);
-    assertTrue(o.oneAtATime(), o::toString);
-    assertTrue(o.shortest() >= PIN_SECONDS, o::toString);
-    return o;
-  }
-
-  /**
-   * The hub's owner makes {@code call}, which a plain thread releases after {@link #PIN_SECONDS}:
-   * the timer greenlet, ticking before, did not tick during it.
-   */
-  static void blocksTheHubOnTheOwner(Hub hub, String what, Call call, Call release) throws Exception {
-    try (Ticker ticker = new Ticker(hub)) {
-      ticker.awaitTicks(2); // the owner waits cooperatively: the timer runs
-      ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-      Thread releaser = Thread.ofPlatform().name("releaser").start(() -> {
-        try {
-          Thread.sleep((long) (PIN_SECONDS * 1000));
-          release.run();
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      });
-      int before = ticker.ticks();
-      long start = System.nanoTime();
-      call.run();
-      double took = (System.nanoTime() - start) / 1e9;
-      int during = ticker.ticks() - before;
-      releaser.join();
-      assertTrue(failures.isEmpty(), failures::toString);
-      System.out.printf("[jdkcalls] on the owner, blocks the hub: %s: %.1f ms, %d ticks%n", what, took * 1e3, during);
-      assertEquals(0, during, what + ": the timer must not tick while the owner holds the hub");
-      assertTrue(took >= PIN_SECONDS, what + " took " + took);
-      ticker.awaitTicks(2); // and it ticks again once the owner waits in gevent4j
-    }
-  }
+  // FIFOs
 
   /** A fresh FIFO (named pipe) in the test's directory. */
   static Path fifo(String name) throws IOException, InterruptedException {

@@ -1,6 +1,8 @@
 package io.gevent4j.threading;
 
 import static io.gevent4j.hub.testing.HubTesting.onFreshHub;
+import static io.gevent4j.hub.testing.JdkCallHarness.PATIENCE;
+import static io.gevent4j.hub.testing.JdkCallHarness.cooperates;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gevent4j.fileobject.FileObject;
 import io.gevent4j.fileobject.FileObjectThread;
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.Timeout;
 import io.gevent4j.http.HttpServer;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -24,13 +25,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,170 +40,17 @@ import org.junit.jupiter.api.Test;
  * use instead of the JDK's file streams. As in hub's JdkCallsTest: {@value #N} greenlets each
  * make the call, and a greenlet of the same hub releases them once all are waiting (for HTTP:
  * once the server holds all {@value #N} requests) and a timer greenlet has ticked 3 more times.
+ * The checks are {@link io.gevent4j.hub.testing.JdkCallHarness}'s.
  */
 @org.junit.jupiter.api.Timeout(120)
 class JdkCallsTest {
+  /** Greenlets per row. */
   static final int N = 50;
-  static final double TICK = 0.002;
-  static final double PATIENCE = 20;
 
   /** The JDK's delayed-task thread (HttpClient's timers use it) starts once per JVM: before any leak count. */
   @BeforeAll
   static void warmUpJdkThreads() {
     CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.MILLISECONDS)).join();
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The harness: hub's JdkCallsTest's, for the calls of this module
-
-  /** A JDK call that waits. */
-  @FunctionalInterface
-  interface Call {
-    void run() throws Exception;
-  }
-
-  /** What greenlet {@code i} of a row does: gets ready, then returns its call. */
-  @FunctionalInterface
-  interface Row {
-    Call prepare(int i) throws Exception;
-  }
-
-  /** A greenlet of the hub that counts the ticks of a {@link #TICK} timer until closed. */
-  static final class Ticker implements AutoCloseable {
-    private final AtomicInteger ticks = new AtomicInteger();
-    private volatile boolean stop;
-
-    Ticker(Hub hub) {
-      hub.execute(() -> {
-        while (!stop) {
-          Hub.sleep(TICK);
-          ticks.incrementAndGet();
-        }
-      });
-    }
-
-    int ticks() {
-      return ticks.get();
-    }
-
-    void awaitTicks(int more) {
-      int target = ticks.get() + more;
-      waitUntil(() -> ticks.get() >= target, "the timer to tick " + more + " times");
-    }
-
-    @Override
-    public void close() {
-      stop = true;
-    }
-  }
-
-  /** Polls {@code condition} at each tick, cooperatively; fails after {@link #PATIENCE}. */
-  static void waitUntil(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + (long) (PATIENCE * 1e9);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("waited " + PATIENCE + " s for " + what);
-      Hub.sleep(TICK);
-    }
-  }
-
-  /** What a row's greenlets saw: when each entered and left its call, and the ticks meanwhile. */
-  record Outcome(String what, long[] entered, long[] returned, int[] ticksDuring, long released) {
-    int n() {
-      return entered.length;
-    }
-
-    boolean allAtOnce() {
-      return Arrays.stream(entered).max().orElseThrow() < Arrays.stream(returned).min().orElseThrow();
-    }
-
-    int minTicks() {
-      return Arrays.stream(ticksDuring).min().orElseThrow();
-    }
-
-    int maxTicks() {
-      return Arrays.stream(ticksDuring).max().orElseThrow();
-    }
-
-    double span() {
-      return (Arrays.stream(returned).max().orElseThrow() - Arrays.stream(entered).min().orElseThrow()) / 1e9;
-    }
-
-    double wakeAll() {
-      return (Arrays.stream(returned).max().orElseThrow() - released) / 1e9;
-    }
-
-    @Override
-    public String toString() {
-      return String.format("%s: %d calls, %s, ticks during each call %d..%d, span %.1f ms, all %d woken %.2f ms after the release",
-          what, n(), allAtOnce() ? "all at once" : "not all at once", minTicks(), maxTicks(), span() * 1e3, n(), wakeAll() * 1e3);
-    }
-  }
-
-  /**
-   * Runs {@code n} greenlets that each make {@code row}'s call, and a greenlet that runs
-   * {@code release} once all of them are in their call, {@code ready} holds and the timer has
-   * ticked 3 more times; checks that the calls overlapped and the timer ticked during each.
-   */
-  static Outcome cooperates(Hub hub, String what, int n, Row row, BooleanSupplier ready, Call release) {
-    long[] entered = new long[n];
-    long[] returned = new long[n];
-    int[] ticksDuring = new int[n];
-    long[] released = new long[1];
-    AtomicInteger inCall = new AtomicInteger();
-    AtomicInteger over = new AtomicInteger();
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    CompletableFuture<Void> allReturned = new CompletableFuture<>();
-    CompletableFuture<Void> releaseDone = new CompletableFuture<>(); // the releaser may still be at work when the calls return
-    try (Ticker ticker = new Ticker(hub)) {
-      for (int i = 0; i < n; i++) {
-        int id = i;
-        hub.execute(() -> {
-          try {
-            Call call = row.prepare(id);
-            int before = ticker.ticks();
-            entered[id] = System.nanoTime();
-            inCall.incrementAndGet();
-            call.run();
-            returned[id] = System.nanoTime();
-            ticksDuring[id] = ticker.ticks() - before;
-          } catch (Throwable e) {
-            failures.add(e);
-          } finally {
-            if (over.incrementAndGet() == n) allReturned.complete(null);
-          }
-        });
-      }
-      hub.execute(() -> {
-        try {
-          waitUntil(() -> (inCall.get() == n && ready.getAsBoolean()) || !failures.isEmpty(), "all " + n + " calls under way");
-          ticker.awaitTicks(3);
-          released[0] = System.nanoTime();
-          release.run();
-        } catch (Throwable e) {
-          failures.add(e);
-        } finally {
-          releaseDone.complete(null);
-        }
-      });
-      try {
-        Hub.await(allReturned.thenCombine(releaseDone, (a, b) -> null), PATIENCE);
-      } catch (Timeout t) {
-        AssertionError e = new AssertionError(what + ": " + over.get() + " of " + n + " calls returned in " + PATIENCE + " s"
-            + (releaseDone.isDone() ? "" : ", the release not done"));
-        failures.forEach(e::addSuppressed);
-        throw e;
-      }
-    }
-    if (!failures.isEmpty()) {
-      AssertionError e = new AssertionError(what + ": a greenlet failed");
-      failures.forEach(e::addSuppressed);
-      throw e;
-    }
-    Outcome o = new Outcome(what, entered, returned, ticksDuring, released[0]);
-    System.out.println("[jdkcalls] cooperates: " + o);
-    assertTrue(o.allAtOnce(), o::toString);
-    assertTrue(o.minTicks() >= 3, () -> "the timer ticked during each call: " + o);
-    return o;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -349,7 +194,7 @@ class JdkCallsTest {
         try (FileObjectThread f = FileObject.open(fifos[i], "rb")) {
           assertArrayEquals(new byte[] {7}, f.inputStream().readAllBytes());
         }
-      }, () -> true, () -> {
+      }, () -> {
         for (Path f : fifos) {
           hub.threadPool().apply(() -> {
             try (OutputStream out = new FileOutputStream(f.toFile())) {
