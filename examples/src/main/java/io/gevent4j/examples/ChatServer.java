@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * <p>Run it with {@code ./dev example chat-server [NAME...]}.
  */
 public final class ChatServer {
-  /** A client that falls this many lines behind is disconnected, rather than buffered for without end. */
+  /** A client this many lines behind is disconnected, rather than buffered for without end. */
   private static final int MAX_BACKLOG = 100;
 
   private record Participant(Socket socket, Queue<String> outbox) {}
@@ -43,11 +43,10 @@ public final class ChatServer {
 
   public static void main(String[] args) throws Exception {
     List<String> names = args.length == 0 ? List.of("alice", "bob", "carol") : List.of(args);
-    if (names.size() < 2) throw new IllegalArgumentException("a chat needs at least two names, got " + names);
-    for (String name : names) {
-      if (!name.matches("\\w+")) throw new IllegalArgumentException("a name is letters, digits or _, not \"" + name + "\"");
+    boolean ok = names.size() >= 2 && new HashSet<>(names).size() == names.size();
+    if (!ok || !names.stream().allMatch(name -> name.matches("\\w+"))) {
+      throw new IllegalArgumentException("chat-server takes two or more different names (letters, digits, _), got " + names);
     }
-    if (new HashSet<>(names).size() < names.size()) throw new IllegalArgumentException("the names must differ: " + names);
     new ChatServer().run(names);
   }
 
@@ -114,8 +113,9 @@ public final class ChatServer {
     System.out.println(everyoneHeardAll ? "every client heard every line of the others, in order" : "lines were lost");
   }
 
-  /** A client: joins, waits for the whole room, says its lines, listens until it heard all the others', leaves. */
-  private static Map<String, List<String>> chat(int port, String name, List<String> lines, int people) throws IOException {
+  /** A client: joins, waits for the whole room, says its lines, listens until it heard all the others'. */
+  private static Map<String, List<String>> chat(int port, String name, List<String> lines, int people)
+      throws IOException {
     try (Socket socket = Socket.createConnection("127.0.0.1", port, 5.0)) {
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.inputStream(), UTF_8));
       socket.sendAll((name + "\n").getBytes(UTF_8));

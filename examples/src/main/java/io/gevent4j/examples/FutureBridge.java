@@ -64,7 +64,8 @@ public final class FutureBridge {
       CompletableFuture<String> future = endless.toCompletableFuture();
       future.cancel(true);
       endless.join(1.0);
-      System.out.println("4. cancel(true) on its future: cancelled " + future.isCancelled() + ", the greenlet dead " + endless.dead());
+      System.out.println("4. cancel(true) on its future: cancelled " + future.isCancelled()
+          + ", the greenlet dead " + endless.dead());
 
       // 5. a future nobody completes, awaited with a timeout
       try {
@@ -74,7 +75,7 @@ public final class FutureBridge {
       }
     }
     ticker.kill();
-    System.out.println("the ticker greenlet kept ticking: " + (ticks[0] > 0 ? "yes" : "no") + " (" + ticks[0] + " ticks of 10 ms)");
+    System.out.printf("the ticker greenlet kept ticking: %s (%d ticks of 10 ms)%n", ticks[0] > 0 ? "yes" : "no", ticks[0]);
   }
 
   /** Stands for a library call that blocks its platform thread for 0.1 s. */

@@ -46,7 +46,8 @@ public final class JdkHttpClient {
     });
     server.start();
     URI base = URI.create("http://127.0.0.1:" + server.address().getPort() + "/");
-    System.out.printf("%d greenlets, one HttpClient whose executor is the hub's greenlets, an HttpServer on the same hub%n", REQUESTS);
+    System.out.printf("%d greenlets, one HttpClient whose executor is the hub's greenlets, "
+        + "an HttpServer on the same hub%n", REQUESTS);
 
     // The JVM's first HttpClient costs a few hundred ms of class loading and TLS set-up, on
     // whichever thread builds it: build it before the hub has other work to hold up.
@@ -85,7 +86,8 @@ public final class JdkHttpClient {
 
     int right = 0;
     for (int i = 1; i <= REQUESTS; i++) right += answers.get(i - 1).equals("200 hello n=" + i) ? 1 : 0;
-    System.out.printf("%d of %d answered 200 with their own body, in %.2f s (one answer takes 0.2 s)%n", right, REQUESTS, seconds);
+    System.out.printf("%d of %d answered 200 with their own body, in %.2f s (one answer takes 0.2 s)%n",
+        right, REQUESTS, seconds);
     System.out.printf("first and last: %s, %s%n", answers.getFirst(), answers.getLast());
     System.out.printf("the ticker ticked %d times; its longest gap was %d ms%n", ticks[0], ticks[1] / 1_000_000);
   }

@@ -25,9 +25,10 @@ public final class SubprocessPipeline {
   private SubprocessPipeline() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 1) throw new IllegalArgumentException("subprocess-pipeline takes at most one argument, got " + List.of(args));
     String text = args.length == 0 ? "7" : args[0];
-    if (text.isEmpty() || text.contains("\n")) throw new IllegalArgumentException("grep needs a one-line text, got \"" + text + "\"");
+    if (args.length > 1 || text.isEmpty() || text.contains("\n")) {
+      throw new IllegalArgumentException("subprocess-pipeline takes one text of one line (7 by default), got " + List.of(args));
+    }
     System.out.printf("seq 1 %d | grep -F %s | wc -l, the pipes copied by two greenlets%n", LAST, text);
 
     try (Popen seq = Popen.builder("seq", "1", String.valueOf(LAST)).stdout(Popen.PIPE).start();
