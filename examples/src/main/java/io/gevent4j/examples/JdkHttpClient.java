@@ -23,8 +23,8 @@ import java.util.concurrent.ExecutorService;
  * {@link GreenletExecutors#executor(Hub)}, the client runs its work (reading, parsing, the body
  * handlers) as greenlets of the hub, and a greenlet waiting in {@code send} parks. Fifty greenlets
  * each send one request at once to a local {@link HttpServer} on the same hub, whose answers take
- * 0.2 s each: all fifty are in flight together. A ticker greenlet shows that the hub never
- * stalled meanwhile.
+ * 0.2 s each: all fifty are in flight together. A ticker greenlet shows that the hub kept
+ * turning meanwhile.
  *
  * <p>Run it with {@code ./dev example jdk-http-client}.
  */
