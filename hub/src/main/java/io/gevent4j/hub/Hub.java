@@ -1336,7 +1336,6 @@ public final class Hub implements Executor, AutoCloseable {
     }
   }
 
-<<<<<<< HEAD
   /**
    * Where the JDK's blocking I/O in greenlets waits ({@code java.net} sockets, blocking NIO
    * channels, pipes), decided once per JVM at the first hub's creation from
@@ -1362,10 +1361,7 @@ public final class Hub implements Executor, AutoCloseable {
     return JdkPollers.route();
   }
 
-  /** Every open hub of this JVM (gevent.util.format_run_info walks them). */
-=======
   /** {@return every open hub of this JVM} gevent.util.format_run_info walks them. */
->>>>>>> central
   public static List<Hub> all() {
     return new ArrayList<>(HUBS);
   }
