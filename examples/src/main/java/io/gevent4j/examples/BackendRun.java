@@ -52,6 +52,7 @@ final class BackendRun {
    */
   record Result(String backend, double seconds, long requests, long p50Nanos, long p99Nanos, long errors, String firstError,
       int serverGreenlets, int clientGreenlets, int fdsBefore, int fdsDuring, int fdsAfter) {
+    /** {@return the requests answered per second of the measured window} */
     double requestsPerSecond() {
       return requests / seconds;
     }
@@ -62,8 +63,15 @@ final class BackendRun {
   /**
    * Runs the server and the client on {@code backend} for {@code warmup + seconds} seconds.
    *
+   * @param backend the loop backend of both hubs
+   * @param connections the client's connections, a greenlet each
+   * @param warmup the seconds before the measured window
+   * @param seconds the measured window's length
    * @param out where the progress line goes; null for none
    * @param live true to redraw the progress line in place (a terminal), false for a line per phase
+   * @return what the run measured
+   * @throws InterruptedException when interrupted while waiting for the threads
+   * @throws IllegalStateException when the server or the client failed, or did not end in time
    */
   static Result run(Backend backend, int connections, double warmup, double seconds, PrintStream out, boolean live)
       throws InterruptedException {
@@ -198,7 +206,7 @@ final class BackendRun {
     }
   }
 
-  /** The open file descriptors of this process: the entries of {@code /proc/self/fd}. */
+  /** {@return the open file descriptors of this process: the entries of {@code /proc/self/fd}} */
   static int openFds() {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       return (int) fds.count() - 1; // not the one the listing itself holds open

@@ -70,6 +70,13 @@ public final class Demo {
 
   static final String USAGE = "usage: ./dev demo [--seconds=6] [--warmup=2] [--connections=200] [--out=target/demo]";
 
+  /**
+   * Runs the demo and exits: 0 when every request was answered right and every descriptor closed,
+   * 1 otherwise, 2 for a bad argument.
+   *
+   * @param args the options (see the class comment)
+   * @throws Exception when the demo cannot run at all (a server that cannot start, say)
+   */
   public static void main(String[] args) throws Exception {
     Options options;
     try {
@@ -92,8 +99,12 @@ public final class Demo {
   /**
    * Runs the demo on every backend, prints the table to {@code out} and writes the chart.
    *
+   * @param o the options
+   * @param out where the progress, the table and the chart's path go
    * @param live true to redraw the progress line in place (a terminal)
    * @return each backend's figures, in {@link Backend} order
+   * @throws InterruptedException when interrupted while waiting for a run
+   * @throws IOException when the chart cannot be written
    */
   static List<BackendRun.Result> run(Options o, PrintStream out, boolean live) throws InterruptedException, IOException {
     out.printf("gevent4j demo: HttpServer on one hub, %d keep-alive connections from greenlets of another hub%n", o.connections());
@@ -158,7 +169,12 @@ public final class Demo {
     }
   }
 
-  /** {@return the body the server answers to the query {@code query}: what the client checks} */
+  /**
+   * The body the server answers to a query: what the client checks.
+   *
+   * @param query the request's raw query
+   * @return {@code "hello " + query + "\n"}
+   */
   static String body(String query) {
     return "hello " + query + "\n";
   }

@@ -25,7 +25,11 @@ final class DemoChart {
   /**
    * Writes the chart, making the folder when missing.
    *
+   * @param results each backend's figures
+   * @param o the options the demo ran with (for the title)
+   * @param png the file to write
    * @return {@code png}
+   * @throws IOException when the file cannot be written
    */
   static Path write(List<BackendRun.Result> results, Demo.Options o, Path png) throws IOException {
     List<String> backends = results.stream().map(BackendRun.Result::backend).toList();

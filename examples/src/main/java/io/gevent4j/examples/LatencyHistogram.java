@@ -36,7 +36,7 @@ final class LatencyHistogram {
     return (e - SUB_BITS + 1) * SUB + sub;
   }
 
-  /** The highest value that lands in bucket {@code i}. */
+  /** {@return the highest value that lands in bucket {@code i}} */
   static long highestIn(int i) {
     if (i < SUB) return i;
     int e = i / SUB + SUB_BITS - 1;
@@ -45,8 +45,8 @@ final class LatencyHistogram {
   }
 
   /**
-   * The value at {@code percentile}: the highest value of the bucket holding that rank, at most
-   * the largest value recorded; 0 when nothing was recorded.
+   * {@return the value at {@code percentile} (0 to 100): the highest value of the bucket holding
+   * that rank, at most the largest value recorded; 0 when nothing was recorded}
    */
   long percentile(double percentile) {
     if (total == 0) return 0;

@@ -44,6 +44,8 @@ final class LoadClient {
   private volatile int fdsAtWindowStart = -1;
 
   /**
+   * A client that has not started yet.
+   *
    * @param port the server's port on 127.0.0.1
    * @param connections how many connections, each with a greenlet of its own
    * @param measureFromNanos from when ({@link System#nanoTime()}) answers are counted
@@ -110,17 +112,17 @@ final class LoadClient {
     if (errors.getAndIncrement() == 0) firstError = what;
   }
 
-  /** Answers so far, warm-up included; any thread. */
+  /** {@return the answers so far, warm-up included} Any thread. */
   long answered() {
     return answered.get();
   }
 
-  /** Answers within the measured window so far; any thread. */
+  /** {@return the answers within the measured window so far} Any thread. */
   long measured() {
     return measured.get();
   }
 
-  /** Errors so far; any thread. */
+  /** {@return the errors so far} Any thread. */
   long errors() {
     return errors.get();
   }
@@ -140,7 +142,7 @@ final class LoadClient {
     return fdsAtWindowStart;
   }
 
-  /** The latencies of the measured window; once {@link #run()} has returned. */
+  /** {@return the latencies of the measured window} Once {@link #run()} has returned. */
   LatencyHistogram latencies() {
     return latencies;
   }

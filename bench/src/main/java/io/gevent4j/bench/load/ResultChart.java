@@ -42,6 +42,12 @@ public final class ResultChart {
 
   private ResultChart() {}
 
+  /**
+   * Draws a TSV table as a PNG.
+   *
+   * @param args TSV, PNG, TITLE, then one COLUMN=LABEL per metric
+   * @throws IOException when the TSV cannot be read or the PNG written
+   */
   public static void main(String[] args) throws IOException {
     if (args.length < 4) {
       System.err.println("usage: ResultChart TSV PNG TITLE COLUMN=LABEL... (e.g. rps=requests/s us_per_req='server µs/request')");
@@ -58,7 +64,12 @@ public final class ResultChart {
     write(table, args[2], metrics, Path.of(args[1]));
   }
 
-  /** A TSV table: the header, then the rows, as text. */
+  /**
+   * A TSV table as text.
+   *
+   * @param header the column names
+   * @param rows the rows, each as many cells as the header
+   */
   record Table(List<String> header, List<List<String>> rows) {
     static Table read(Path tsv) throws IOException {
       List<String> lines = Files.readAllLines(tsv, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
@@ -78,7 +89,11 @@ public final class ResultChart {
   /**
    * Draws {@code table}: a row of panels per metric, a column of panels per connection count.
    *
+   * @param table the results
+   * @param title the title above the panels
    * @param metrics column name to panel title, in panel order
+   * @param png the file to write
+   * @throws IOException when the file cannot be written
    */
   static void write(Table table, String title, Map<String, String> metrics, Path png) throws IOException {
     int conns = table.header().indexOf("conns");
@@ -174,9 +189,11 @@ public final class ResultChart {
   }
 
   /**
-   * The servers' colours, by name: gevent4j on libev dark blue, on libuv light blue, Netty
+   * {@return each server's colour} By name: gevent4j on libev dark blue, on libuv light blue, Netty
    * orange, the JDK's virtual threads grey; any other server the next colour of a palette, in
    * the order the servers come.
+   *
+   * @param servers the servers, in the table's order
    */
   static Map<String, Color> colours(Set<String> servers) {
     Color[] palette = {new Color(0x59a14f), new Color(0xb07aa1), new Color(0x76b7b2), new Color(0xedc948), new Color(0xe15759),
