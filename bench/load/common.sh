@@ -1,5 +1,5 @@
-# Shared by the load-harness scripts (run.sh, http.sh, profile.sh): the JDK, the JVM flags,
-# the servers by name, starting and stopping one. Sourced, not run; the caller has done
+# Shared by the load-harness scripts (run.sh, http.sh, jdkio.sh, profile.sh): the JDK, the JVM
+# flags, the servers by name, starting and stopping one, drawing a result table as a chart. Sourced, not run; the caller has done
 # `cd` to the project root and set `set -euo pipefail`.
 
 JAR=bench/target/benchmarks.jar
@@ -87,3 +87,11 @@ stop_server() {
   SERVER_PID=
 }
 trap stop_server EXIT
+
+# chart TSV PNG TITLE COLUMN=LABEL...: draws a result table the script wrote as TSV as a PNG of
+# bar charts (ResultChart: a panel per metric and connection count, a bar per server).
+chart() {
+  local tsv=$1 png=$2
+  "$JAVA" -Xmx256m -cp "$JAR" io.gevent4j.bench.load.ResultChart "$@" || die "could not draw $png from $tsv"
+  echo "chart: $png (data: $tsv)"
+}

@@ -6,7 +6,8 @@
 # serving the same response (the first and the last the very same HttpHandler, HelloHandler).
 # Each server runs in its own JVM pinned to core 0; wrk (one thread, 50 connections) is pinned
 # to core 1. Prints one table: requests/s, wrk's p50/p99 latency, each as a fraction of Netty's,
-# and the server's CPU per request.
+# and the server's CPU per request; writes it as results.tsv and as a chart, http.png
+# (requests/s and server µs/request), in its output folder (printed at the start).
 #
 # It builds nothing: build the bench jar first (see common.sh's message). Needs wrk (apt).
 # Usage: bench/load/http.sh                (WARMUP s of wrk first, not counted, then DURATION s)
@@ -68,7 +69,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 echo "load after: $(uptime | sed 's/.*load average/load average/')"
 
-printf '%s\n' "${RESULTS[@]}" | awk -v servers="$SERVERS" '
+printf '%s\n' "${RESULTS[@]}" | awk -v servers="$SERVERS" -v tsv="$LOGDIR/results.tsv" '
   function field(k,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] } }
   { k = field("label"); r = field("rps") + 0; runs[k]++
     if (!(k in best) || r > best[k]) {
@@ -79,10 +80,15 @@ printf '%s\n' "${RESULTS[@]}" | awk -v servers="$SERVERS" '
     n = split(servers, sv, " "); netty = ("netty-http" in best) ? best["netty-http"] : 0
     printf "\n| %-19s | %9s | %7s | %8s | %8s | %6s | %7s | %6s |\n", "server", "req/s", "÷ netty", "p50 µs", "p99 µs", "server", "µs/req", "others"
     printf "|%s|%s|%s|%s|%s|%s|%s|%s|\n", "---------------------", "----------:", "--------:", "---------:", "---------:", "-------:", "--------:", "-------:"
+    print "server\trps\tratio\tp50_us\tp99_us\tserver_cpu\tus_per_req\tothers\trounds" > tsv
     for (i = 1; i <= n; i++) {
       k = sv[i]; if (!(k in best)) continue
-      printf "| %-19s | %9d | %7s | %8.1f | %8.1f | %5.0f%% | %7.2f | %6.2f |\n", k, best[k], (netty > 0 ? sprintf("%.2f", best[k] / netty) : "-"),
+      ratio = netty > 0 ? sprintf("%.2f", best[k] / netty) : "-"
+      printf "| %-19s | %9d | %7s | %8.1f | %8.1f | %5.0f%% | %7.2f | %6.2f |\n", k, best[k], ratio,
           p50[k], p99[k], 100 * scpu[k], sreq[k], ocpu[k]
+      printf "%s\t%d\t%s\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%d\n", k, best[k], ratio, p50[k], p99[k], scpu[k], sreq[k], ocpu[k], runs[k] > tsv
     }
     print "\n(best of the rounds; server: CPU share of its core; µs/req: server CPU per request; others: cores used by the rest of the machine)"
   }'
+chart "$LOGDIR/results.tsv" "$LOGDIR/http.png" "HTTP hello world, wrk -t1 -c$CONNECTIONS (bench/load/http.sh, ROUNDS=$ROUNDS, $(date -u +%Y-%m-%d))" \
+  "rps=requests/s (best of $ROUNDS)" "us_per_req=server CPU µs/request"

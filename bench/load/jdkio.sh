@@ -21,6 +21,9 @@
 #    socket round trips of a greenlet of another hub and of a plain virtual thread, on each
 #    route (and on BEFORE_JAR's gevent4j when given).
 #
+# Parts 1 and 2 also write their tables as TSV (echo.tsv, httpclient.tsv) and as charts
+# (jdkio-echo.png, jdkio-httpclient.png: requests/s and CPU µs/request) in the output folder.
+#
 # It builds nothing: build the bench jar first (common.sh's message says how).
 # Usage: bench/load/jdkio.sh
 # Knobs (environment): ROUNDS=5 WARMUP=3 DURATION=10 CONNECTIONS=100 PORT=17910 SIZE=64
@@ -72,7 +75,7 @@ if [[ " $PART " == *" echo "* ]]; then
   # Per server: the best round's requests/s (other processes can only slow a run down) and the
   # median over the rounds; the server's CPU per request, median and lowest over the rounds, and
   # the median as a multiple of gevent4j's own Socket's median.
-  printf '%s\n' "${RESULTS[@]}" | awk -v servers="$SERVERS" '
+  printf '%s\n' "${RESULTS[@]}" | awk -v servers="$SERVERS" -v tsv="$LOGDIR/echo.tsv" '
     function field(k,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] } }
     function median(list,   a, n, i, j, t) {
       n = split(list, a, " ")
@@ -87,13 +90,18 @@ if [[ " $PART " == *" echo "* ]]; then
       ns = split(servers, sv, " "); base = ("gevent4j-libev" in best) ? median(us["gevent4j-libev"]) : 0
       printf "\n| %-30s | %9s | %12s | %12s | %12s | %9s | %15s | %13s |\n", "server", "req/s", "median req/s", "p50 µs (med)", "µs/req (med)", "µs/req min", "÷ gevent4j (med)", "others (med)"
       printf "|%s|%s|%s|%s|%s|%s|%s|%s|\n", "--------------------------------", "----------:", "-------------:", "-------------:", "-------------:", "----------:", "-----------------:", "--------------:"
+      print "server\trps\tmedian_rps\tp50_us_median\tus_per_req_median\tus_per_req_min\tratio_median\tothers_median" > tsv
       for (s = 1; s <= ns; s++) {
         k = sv[s]; if (!(k in best)) continue
         m = median(us[k]); ratio = base > 0 ? sprintf("%.2f", m / base) : "-"
         printf "| %-30s | %9d | %12d | %12.1f | %12.2f | %9.2f | %15s | %13.2f |\n", k, best[k], median(rps[k]), median(p50[k]), m, low[k], ratio, median(oth[k])
+        printf "%s\t%d\t%d\t%.1f\t%.2f\t%.2f\t%s\t%.2f\n", k, best[k], median(rps[k]), median(p50[k]), m, low[k], ratio, median(oth[k]) > tsv
       }
       print "\n(" runs[sv[1]] " rounds; µs/req: the server process'"'"'s CPU time per request; others: cores the rest of the machine used)"
     }'
+  chart "$LOGDIR/echo.tsv" "$LOGDIR/jdkio-echo.png" \
+    "JDK sockets in greenlets: TCP echo, $CONNECTIONS connections (bench/load/jdkio.sh, ROUNDS=$ROUNDS, $(date -u +%Y-%m-%d))" \
+    "rps=requests/s (best of $ROUNDS)" "us_per_req_median=server CPU µs/request (median)"
 fi
 
 if [[ " $PART " == *" http "* ]]; then
@@ -111,7 +119,7 @@ if [[ " $PART " == *" http "* ]]; then
     done
   done
   stop_server
-  printf '%s\n' "${HTTP[@]}" | awk -v executors="$HTTP_EXECUTORS" '
+  printf '%s\n' "${HTTP[@]}" | awk -v executors="$HTTP_EXECUTORS" -v tsv="$LOGDIR/httpclient.tsv" '
     function field(k,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] } }
     function median(list,   a, n, i, j, t) {
       n = split(list, a, " ")
@@ -126,12 +134,17 @@ if [[ " $PART " == *" http "* ]]; then
       n = split(executors, ev, " ")
       printf "\n| %-16s | %9s | %12s | %15s | %22s | %19s | %22s |\n", "HttpClient executor", "req/s", "median req/s", "client µs/req", "handed to the hub/req", "loop wake-ups/req", "context switches/req"
       printf "|%s|%s|%s|%s|%s|%s|%s|\n", "------------------", "----------:", "-------------:", "----------------:", "-----------------------:", "--------------------:", "-----------------------:"
+      print "executor\trps\tmedian_rps\tclient_us_per_req_median\thanded_in_per_req_median\tloop_wakeups_per_req_median\tctx_switches_per_req_median" > tsv
       for (e = 1; e <= n; e++) {
         k = ev[e]; if (!(k in best)) continue
         printf "| %-16s | %9d | %12d | %15.2f | %22.2f | %19.2f | %22.2f |\n", k, best[k], median(rps[k]), median(cpu[k]), median(hin[k]), median(wk[k]), median(cs[k])
+        printf "httpclient-%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\n", k, best[k], median(rps[k]), median(cpu[k]), median(hin[k]), median(wk[k]), median(cs[k]) > tsv
       }
       print "\n(medians over the rounds but req/s; handed to the hub: greenlets unparked and tasks submitted by other threads; loop wake-ups: those that woke the hub from its poll; context switches: voluntary, every thread of the client JVM)"
     }'
+  chart "$LOGDIR/httpclient.tsv" "$LOGDIR/jdkio-httpclient.png" \
+    "the JDK's HttpClient from $GREENLETS greenlets (bench/load/jdkio.sh, HTTP_ROUNDS=$HTTP_ROUNDS, $(date -u +%Y-%m-%d))" \
+    "rps=requests/s (best of $HTTP_ROUNDS)" "client_us_per_req_median=client CPU µs/request (median)"
 fi
 if [[ " $PART " == *" hog "* ]]; then
   echo

@@ -5,7 +5,9 @@
 # virtual-thread server. Each server runs in its own JVM pinned to core 0 (taskset -c 0); the
 # client (io.gevent4j.bench.load.EchoClient, the same for every server: one Netty epoll event
 # loop) runs in its own JVM pinned to core 1, for 1 and for 100 connections. Prints one table:
-# requests/s, p50 and p99 latency, and each server's requests/s as a fraction of Netty's.
+# requests/s, p50 and p99 latency, and each server's requests/s as a fraction of Netty's; writes
+# it as results.tsv and as a chart, echo.png (requests/s and server µs/request), in its output
+# folder (printed at the start).
 #
 # It builds nothing. Build the bench jar first:
 #   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
@@ -67,7 +69,7 @@ echo "load after: $(uptime | sed 's/.*load average/load average/')"
 # time per request, and what the rest of the machine used meanwhile ("others", in cores: near 0
 # for an undisturbed run). When the client's core is full, requests/s is the client's limit and
 # the server's CPU per request is what tells the servers apart.
-printf '%s\n' "${RESULTS[@]}" | awk -v servers="$SERVERS" -v conns="$CONNECTIONS" '
+printf '%s\n' "${RESULTS[@]}" | awk -v servers="$SERVERS" -v conns="$CONNECTIONS" -v tsv="$LOGDIR/results.tsv" '
   function field(k,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] } }
   function median(list,   a, n, i, j, t) {
     n = split(list, a, " ")
@@ -86,6 +88,7 @@ printf '%s\n' "${RESULTS[@]}" | awk -v servers="$SERVERS" -v conns="$CONNECTIONS
         "p50 µs", "p99 µs", "median req/s", "server", "client", "µs/req", "others"
     printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", "-----------------", "------:", "----------:", "--------:",
         "----------:", "----------:", "--------------:", "-------:", "-------:", "--------:", "-------:"
+    print "server\tconns\trps\tratio\tp50_us\tp99_us\tmedian_rps\trounds\tserver_cpu\tclient_cpu\tus_per_req\tothers" > tsv
     for (c = 1; c <= nc; c++) {
       nk = "netty-epoll" SUBSEP cv[c]; netty = (nk in best) ? best[nk] : 0
       for (s = 1; s <= ns; s++) {
@@ -94,7 +97,11 @@ printf '%s\n' "${RESULTS[@]}" | awk -v servers="$SERVERS" -v conns="$CONNECTIONS
         if (netty > 0) ratio = sprintf("%.2f", best[k] / netty)
         printf "| %-15s | %5s | %9d | %7s | %9.1f | %9.1f | %9d of %d | %5.0f%% | %5.0f%% | %7.2f | %6.2f |\n", sv[s], cv[c], best[k], ratio,
             p50[k], p99[k], median(all[k]), runs[k], 100 * scpu[k], 100 * ccpu[k], sreq[k], ocpu[k]
+        printf "%s\t%s\t%d\t%s\t%.1f\t%.1f\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\n", sv[s], cv[c], best[k], ratio, p50[k], p99[k],
+            median(all[k]), runs[k], scpu[k], ccpu[k], sreq[k], ocpu[k] > tsv
       }
     }
     print "\n(best of the rounds; server/client: CPU share of their core; µs/req: server CPU per request; others: cores used by the rest of the machine)"
   }'
+chart "$LOGDIR/results.tsv" "$LOGDIR/echo.png" "TCP echo, ${SIZE}-byte messages, closed loop (bench/load/run.sh, ROUNDS=$ROUNDS, $(date -u +%Y-%m-%d))" \
+  "rps=requests/s (best of $ROUNDS)" "us_per_req=server CPU µs/request"
