@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
 
 /**
  * One backend's part of the demo. Two platform threads, each with a hub of the backend: one
@@ -136,8 +137,8 @@ final class BackendRun {
     Throwable failed = failure.get();
     if (failed != null) throw new IllegalStateException("the demo on " + name + " failed: " + failed, failed);
     int fdsAfter = openFds();
-    LatencyHistogram latencies = load.latencies();
-    return new Result(backendName, seconds, load.measured(), latencies.percentile(50), latencies.percentile(99),
+    Histogram latencies = load.latencies();
+    return new Result(backendName, seconds, load.measured(), latencies.getValueAtPercentile(50), latencies.getValueAtPercentile(99),
         load.errors(), load.firstError(), handler.mostGreenlets(), load.mostGreenlets(), fdsBefore,
         Math.max(fdsSampled, load.fdsAtWindowStart()), fdsAfter);
   }

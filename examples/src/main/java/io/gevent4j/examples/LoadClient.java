@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 
 /**
  * The demo's load client: {@code connections} greenlets of the calling thread's hub, each with a
@@ -34,7 +35,7 @@ final class LoadClient {
   private final int connections;
   private final long measureFromNanos;
   private final long endNanos;
-  private final LatencyHistogram latencies = new LatencyHistogram();
+  private final Histogram latencies = new Histogram(2); // ns, 2 significant digits, grows as needed
   private final AtomicLong answered = new AtomicLong();
   private final AtomicLong measured = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
@@ -93,7 +94,7 @@ final class LoadClient {
           }
           answered.incrementAndGet();
           if (start >= measureFromNanos && end <= endNanos) {
-            latencies.record(end - start);
+            latencies.recordValue(end - start);
             measured.incrementAndGet();
             mostGreenlets = Math.max(mostGreenlets, hub.greenletCount()); // exact: read on the hub itself
             if (fdsAtWindowStart < 0) fdsAtWindowStart = BackendRun.openFds(); // the first answer of the window
@@ -143,7 +144,7 @@ final class LoadClient {
   }
 
   /** {@return the latencies of the measured window} Once {@link #run()} has returned. */
-  LatencyHistogram latencies() {
+  Histogram latencies() {
     return latencies;
   }
 

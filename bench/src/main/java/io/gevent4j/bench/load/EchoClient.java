@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * The load harness's client, the same for every server: N connections to 127.0.0.1:port, each
@@ -47,7 +48,7 @@ final class EchoClient {
 
   /** Shared by the connections; touched only on the event loop's thread. */
   private static final class Run {
-    final LatencyHistogram histogram = new LatencyHistogram();
+    final Histogram histogram = new Histogram(3); // ns, 3 significant digits, grows as needed
     Phase phase = Phase.WARMUP;
     long measureStart;
     long measureEnd;
@@ -127,7 +128,7 @@ final class EchoClient {
               return;
             }
             if (run.phase == Phase.MEASURE) {
-              run.histogram.record(now - sentAt);
+              run.histogram.recordValue(now - sentAt);
               run.measured++;
             }
             if (run.phase != Phase.STOP) send();
@@ -242,7 +243,7 @@ final class EchoClient {
   }
 
   private static void print(String label, int connections, Run run) {
-    LatencyHistogram h = run.histogram;
+    Histogram h = run.histogram;
     long wall = run.measureEnd - run.measureStart;
     double secs = wall / 1e9;
     boolean serverKnown = run.serverCpuStart >= 0 && run.serverCpuEnd >= 0;
@@ -253,7 +254,7 @@ final class EchoClient {
     System.out.printf(Locale.ROOT, "RESULT label=%s connections=%d requests=%d seconds=%.3f rps=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f"
             + " client_cpu=%.2f server_cpu=%.2f server_cpu_us_per_req=%.2f others_cpu=%.2f",
         label, connections, run.measured, secs, run.measured / secs,
-        h.percentile(50) / 1e3, h.percentile(99) / 1e3, h.percentile(99.9) / 1e3, h.max() / 1e3,
+        h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3,
         (double) clientCpu / wall,
         serverKnown ? (double) serverCpu / wall : -1.0,
         serverKnown && run.measured > 0 ? serverCpu / 1e3 / run.measured : -1.0,
